@@ -1,0 +1,29 @@
+/**
+ * What a partner may see — the one place that decides it, deny by default. Every
+ * partner-facing response is built by `projectForPartner`, which copies only the fields
+ * listed here; a field added to a table or a service view stays invisible to partners
+ * until someone lists it (and the snapshot test shows the change in review). The
+ * registration/deal issue extends this with per-program sharing rules (hidden, visible,
+ * masked, banded) compiled into the same allow-lists.
+ */
+export const PARTNER_VISIBLE_FIELDS = {
+  /** The partner's own profile. Internal: tags, assigned manager, normalized domain. */
+  partner: ['id', 'name', 'kind', 'website', 'country', 'type'],
+  /** A program the partner is enrolled in. Internal: status details, counts of other partners. */
+  program: ['id', 'name', 'partnerType', 'description', 'terms', 'currency', 'enrolledAt'],
+  /** A colleague at the same partner. */
+  partnerUser: ['id', 'name', 'email', 'role', 'status'],
+} as const;
+
+export type PartnerVisibleEntity = keyof typeof PARTNER_VISIBLE_FIELDS;
+type VisibleField<E extends PartnerVisibleEntity> = (typeof PARTNER_VISIBLE_FIELDS)[E][number];
+
+export type PartnerView<E extends PartnerVisibleEntity, Row> = { [K in VisibleField<E> & keyof Row]: Row[K] };
+
+export function projectForPartner<E extends PartnerVisibleEntity, Row extends Record<string, unknown>>(entity: E, row: Row): PartnerView<E, Row> {
+  const out: Record<string, unknown> = {};
+  for (const field of PARTNER_VISIBLE_FIELDS[entity]) {
+    if (field in row) out[field] = row[field];
+  }
+  return out as PartnerView<E, Row>;
+}

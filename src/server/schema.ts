@@ -1,0 +1,5 @@
+// Every table, for drizzle-kit and for the typed database handle.
+export * from './platform/schema.ts';
+export * from './modules/workspaces/schema.ts';
+export * from './modules/programs/schema.ts';
+export * from './modules/partners/schema.ts';
