@@ -25,7 +25,7 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 function problemResponse(c: Context<AppEnv>, error: unknown) {
   const problem = toProblem(error, c.get('requestId'));
   if (problem.status >= 500) c.get('log')?.error({ err: error }, 'unhandled error');
-  const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
+  const headers: Record<string, string> = { 'content-type': 'application/problem+json', 'x-request-id': c.get('requestId') ?? '' };
   if (typeof problem.retryAfterSeconds === 'number') headers['retry-after'] = String(problem.retryAfterSeconds);
   return new Response(JSON.stringify(problem), { status: problem.status, headers });
 }
@@ -51,6 +51,7 @@ export function createApp(s: Services) {
     c.set('user', undefined);
     c.set('ctx', undefined);
     c.set('portal', undefined);
+    c.header('x-request-id', c.get('requestId'));
     const log = s.log.child({ requestId: c.get('requestId') });
     c.set('log', log);
     const started = performance.now();
@@ -92,7 +93,7 @@ export function createApp(s: Services) {
   });
   app.on(['POST'], ['/api/auth/sign-in/*', '/api/auth/sign-up/*'], async (c, next) => {
     const limiter = c.req.path.includes('magic-link') ? s.limiters.magicLink : s.limiters.signIn;
-    limiter.hit(clientAddress(c));
+    limiter.hit(`${clientAddress(c)} ${c.req.path}`);
     await next();
   });
   app.on(['GET', 'POST'], '/api/auth/*', (c) => s.auth.handler(c.req.raw));

@@ -39,12 +39,14 @@ export async function openDatabase(options: { databaseUrl: string | null; dataDi
     const db = drizzlePg({ client: pool, schema }) as unknown as Db;
     return { db, kind: 'postgres', pglite: null, pool, close: () => pool.end() };
   }
+  // PGlite's default 128 MB of shared buffers costs ~250 MB of RSS; 16 MB is plenty for one process.
+  const postgresqlconf = 'shared_buffers = 16MB';
   let pglite: PGlite;
   if (options.dataDir) {
     mkdirSync(options.dataDir, { recursive: true });
-    pglite = new PGlite(path.join(options.dataDir, 'pgdata'));
+    pglite = new PGlite(path.join(options.dataDir, 'pgdata'), { postgresqlconf });
   } else {
-    pglite = new PGlite();
+    pglite = new PGlite({ postgresqlconf });
   }
   await pglite.waitReady;
   const db = drizzlePglite({ client: pglite, schema }) as unknown as Db;

@@ -89,7 +89,12 @@ export async function commitImport(ctx: WorkspaceContext, id: string) {
       .where(and(eq(partnerImport.workspaceId, ctx.workspaceId), eq(partnerImport.id, id), eq(partnerImport.status, 'validated')))
       .returning();
     if (!row) {
-      const current = await getImport(ctx, id);
+      // Read through `tx`: on the embedded database a query on `ctx.db` would wait for this transaction forever.
+      const [current] = await tx
+        .select({ status: partnerImport.status })
+        .from(partnerImport)
+        .where(and(eq(partnerImport.workspaceId, ctx.workspaceId), eq(partnerImport.id, id)));
+      if (!current) throw notFound('Import');
       throw new AppError('conflict', `This import is ${current.status}; only a validated import can be committed`);
     }
     if (row.validRows === 0) throw new AppError('conflict', 'The file has no valid rows to import');
