@@ -25,7 +25,7 @@ describe('HTTP platform', () => {
       body: '{"name": ',
     });
     expect(res.status).toBe(400);
-    expect((await res.json()).code).toBe('bad_request');
+    expect(((await res.json()) as { code: string }).code).toBe('bad_request');
   });
 
   it('refuses cookie-authenticated writes from another origin (CSRF)', async () => {
@@ -68,7 +68,7 @@ describe('HTTP platform', () => {
   });
 
   it('serves the OpenAPI 3.1 document and the API docs page', async () => {
-    const doc = await (await t.app.request('/api/openapi.json')).json();
+    const doc = (await (await t.app.request('/api/openapi.json')).json()) as any;
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.components.schemas.Partner).toBeTruthy();
     const docs = await t.app.request('/api/docs');

@@ -16,7 +16,7 @@ interface Operation {
 
 async function openapi(): Promise<{ paths: Record<string, Record<string, Operation>> }> {
   const res = await t.app.request('/api/openapi.json');
-  return res.json();
+  return (await res.json()) as { paths: Record<string, Record<string, Operation>> };
 }
 
 describe('route table', () => {

@@ -63,7 +63,7 @@ afterAll(async () => {
 
 describe('tenancy', () => {
   it('covers every route that takes an id', async () => {
-    const doc = await (await t.app.request('/api/openapi.json')).json();
+    const doc = (await (await t.app.request('/api/openapi.json')).json()) as any;
     const withIds = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
       .filter(([path]) => path.includes('{id}'))
       .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} /api/v1${path.replace('/api/v1', '')}`));

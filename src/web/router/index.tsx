@@ -1,0 +1,202 @@
+import { createRoute, createRouter, lazyRouteComponent, redirect } from '@tanstack/react-router';
+import { meQuery } from '../api/queries';
+import type { Me } from '../api/types';
+import { queryClient } from '../lib/query-client';
+import { safeRedirect, searchString } from '../lib/redirect';
+import { PendingScreen } from '../shared/screens';
+import { appRoute, consoleRoute, indexRoute, portalRoute, portalShellRoute, rootRoute } from './base';
+import { validatePartnerSearch, validatePartnersSearch } from './search';
+
+const authSearch = (search: Record<string, unknown>): { redirect?: string; email?: string; error?: string } => ({
+  redirect: searchString(search, 'redirect'),
+  email: searchString(search, 'email'),
+  error: searchString(search, 'error'),
+});
+
+/** Someone already signed in does not need the sign-in page. */
+async function skipIfSignedIn(target: string | undefined, fallback: string, requirePartner = false) {
+  let me: Me | null = null;
+  try {
+    me = await queryClient.ensureQueryData(meQuery);
+  } catch {
+    return;
+  }
+  if (requirePartner ? me.partnerMemberships.length > 0 : me.workspaces.length > 0) {
+    throw redirect({ href: safeRedirect(target, fallback) });
+  }
+}
+
+const signInRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'sign-in',
+  beforeLoad: ({ search }) => skipIfSignedIn(search.redirect, '/app'),
+  component: lazyRouteComponent(() => import('../admin/auth/sign-in'), 'SignInPage'),
+  validateSearch: authSearch,
+});
+const signUpRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'sign-up',
+  component: lazyRouteComponent(() => import('../admin/auth/sign-up'), 'SignUpPage'),
+  validateSearch: authSearch,
+});
+const onboardingRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'onboarding',
+  component: lazyRouteComponent(() => import('../admin/auth/onboarding'), 'OnboardingPage'),
+});
+const invitationRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'invitations/$token',
+  component: lazyRouteComponent(() => import('../admin/auth/invitation'), 'InvitationPage'),
+});
+
+const homeRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: '/',
+  component: lazyRouteComponent(() => import('../admin/home'), 'HomePage'),
+});
+const partnersRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: 'partners',
+  component: lazyRouteComponent(() => import('../admin/partners/list'), 'PartnersPage'),
+  validateSearch: validatePartnersSearch,
+});
+const partnerImportRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: 'partners/import',
+  component: lazyRouteComponent(() => import('../admin/partners/import'), 'PartnerImportPage'),
+  validateSearch: (search: Record<string, unknown>): { id?: string } => ({ id: searchString(search, 'id') }),
+});
+const partnerRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: 'partners/$partnerId',
+  component: lazyRouteComponent(() => import('../admin/partners/detail'), 'PartnerPage'),
+  validateSearch: validatePartnerSearch,
+});
+const programsRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: 'programs',
+  component: lazyRouteComponent(() => import('../admin/programs/list'), 'ProgramsPage'),
+});
+const newProgramRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: 'programs/new',
+  component: lazyRouteComponent(() => import('../admin/programs/form'), 'NewProgramPage'),
+});
+const programRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: 'programs/$programId',
+  component: lazyRouteComponent(() => import('../admin/programs/form'), 'ProgramPage'),
+});
+const settingsRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: 'settings',
+  beforeLoad: ({ location }) => {
+    if (location.pathname.replace(/\/$/, '') === '/app/settings') throw redirect({ to: '/app/settings/team' });
+  },
+});
+const teamRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: 'team',
+  component: lazyRouteComponent(() => import('../admin/settings/team'), 'TeamPage'),
+});
+const apiKeysRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: 'api-keys',
+  component: lazyRouteComponent(() => import('../admin/settings/api-keys'), 'ApiKeysPage'),
+});
+const auditLogRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: 'audit-log',
+  component: lazyRouteComponent(() => import('../admin/settings/audit-log'), 'AuditLogPage'),
+});
+const mailOutboxRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: 'mail-outbox',
+  component: lazyRouteComponent(() => import('../admin/settings/mail-outbox'), 'MailOutboxPage'),
+});
+const mailMessageRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: 'mail-outbox/$messageId',
+  component: lazyRouteComponent(() => import('../admin/settings/mail-outbox'), 'MailMessagePage'),
+});
+const workspaceRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: 'workspace',
+  component: lazyRouteComponent(() => import('../admin/settings/workspace'), 'WorkspaceSettingsPage'),
+});
+
+const portalSignInRoute = createRoute({
+  getParentRoute: () => portalRoute,
+  path: 'sign-in',
+  component: lazyRouteComponent(() => import('../portal/sign-in'), 'PortalSignInPage'),
+  validateSearch: (search: Record<string, unknown>): { redirect?: string; invitation?: string; error?: string } => ({
+    redirect: searchString(search, 'redirect'),
+    invitation: searchString(search, 'invitation'),
+    error: searchString(search, 'error'),
+  }),
+  beforeLoad: ({ search }) => skipIfSignedIn(search.redirect, '/portal', true),
+});
+const portalHomeRoute = createRoute({
+  getParentRoute: () => portalShellRoute,
+  path: '/',
+  component: lazyRouteComponent(() => import('../portal/home'), 'PortalHomePage'),
+});
+const portalTeamRoute = createRoute({
+  getParentRoute: () => portalShellRoute,
+  path: 'team',
+  component: lazyRouteComponent(() => import('../portal/team'), 'PortalTeamPage'),
+});
+const portalProfileRoute = createRoute({
+  getParentRoute: () => portalShellRoute,
+  path: 'profile',
+  component: lazyRouteComponent(() => import('../portal/profile'), 'PortalProfilePage'),
+});
+
+const routeTree = rootRoute.addChildren([
+  indexRoute,
+  appRoute.addChildren([
+    signInRoute,
+    signUpRoute,
+    onboardingRoute,
+    invitationRoute,
+    consoleRoute.addChildren([
+      homeRoute,
+      partnersRoute,
+      partnerImportRoute,
+      partnerRoute,
+      programsRoute,
+      newProgramRoute,
+      programRoute,
+      settingsRoute.addChildren([
+        teamRoute,
+        apiKeysRoute,
+        auditLogRoute,
+        mailOutboxRoute,
+        mailMessageRoute,
+        workspaceRoute,
+      ]),
+    ]),
+  ]),
+  portalRoute.addChildren([
+    portalSignInRoute,
+    portalShellRoute.addChildren([portalHomeRoute, portalTeamRoute, portalProfileRoute]),
+  ]),
+]);
+
+export const router = createRouter({
+  routeTree,
+  context: { queryClient },
+  defaultPreload: 'intent',
+  defaultPendingComponent: PendingScreen,
+  defaultPendingMs: 300,
+  // Data comes from React Query; the router should not cache loader results itself.
+  defaultPreloadStaleTime: 0,
+  scrollRestoration: true,
+});
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: typeof router;
+  }
+}

@@ -1,0 +1,35 @@
+/** Search-param validators, kept apart from the pages so pages can load lazily. */
+
+export interface PartnersSearch {
+  q?: string;
+  type?: string;
+  programId?: string;
+  tag?: string;
+  managerId?: string;
+  sort?: 'name' | '-name' | 'createdAt' | '-createdAt';
+  add?: boolean;
+}
+
+const SORTS = ['name', '-name', 'createdAt', '-createdAt'] as const;
+
+export function validatePartnersSearch(search: Record<string, unknown>): PartnersSearch {
+  const str = (key: string) =>
+    typeof search[key] === 'string' && search[key] !== '' ? (search[key] as string) : undefined;
+  const sort = str('sort');
+  return {
+    q: str('q'),
+    type: str('type'),
+    programId: str('programId'),
+    tag: str('tag'),
+    managerId: str('managerId'),
+    sort: SORTS.find((item) => item === sort),
+    add: search.add === true || search.add === 'true' ? true : undefined,
+  };
+}
+
+export type PartnerTab = 'overview' | 'programs' | 'team';
+
+export function validatePartnerSearch(search: Record<string, unknown>): { tab?: PartnerTab } {
+  const tab = search.tab;
+  return { tab: tab === 'programs' || tab === 'team' ? tab : undefined };
+}
