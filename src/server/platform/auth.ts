@@ -77,9 +77,9 @@ export function createAuth(options: AuthOptions) {
 export type Auth = ReturnType<typeof createAuth>;
 
 /** Makes a magic link for `email` without emailing it (used to sign an invited partner straight in). */
-export async function createMagicLinkForRedirect(auth: Auth, email: string, callbackURL: string, headers: Headers): Promise<string> {
+export async function createMagicLinkForRedirect(auth: Auth, person: { email: string; name: string }, callbackURL: string, headers: Headers): Promise<string> {
   const captureId = randomBytes(12).toString('hex');
-  await auth.api.signInMagicLink({ body: { email, callbackURL, metadata: { captureId } }, headers });
+  await auth.api.signInMagicLink({ body: { email: person.email, name: person.name, callbackURL, metadata: { captureId } }, headers });
   const link = capturedLinks.get(captureId);
   capturedLinks.delete(captureId);
   if (!link) throw new Error('Magic link was not produced');

@@ -205,6 +205,13 @@ async function resolvePortalContext(c: Context<AppEnv>): Promise<PortalContext> 
     .update(partnerUser)
     .set({ userId: user.id, status: 'active', activatedAt: new Date(), inviteTokenHash: null })
     .where(and(sql`lower(${partnerUser.email}) = ${user.email}`, isNull(partnerUser.userId)));
+  if (user.name === '') {
+    // Accounts made by an email link have no name yet: take the one the vendor invited them with.
+    await s.db
+      .update(authUser)
+      .set({ name: sql`(select ${partnerUser.name} from ${partnerUser} where ${partnerUser.userId} = ${user.id} order by ${partnerUser.id} limit 1)` })
+      .where(and(eq(authUser.id, user.id), eq(authUser.name, '')));
+  }
   const rows = await s.db
     .select({ pu: partnerUser, partnerName: partner.name })
     .from(partnerUser)

@@ -3235,6 +3235,8 @@ export interface components {
                 name: string;
                 role: components["schemas"]["WorkspaceRole"];
                 isDemo: boolean;
+                /** @description What your role allows here (the server enforces it on every route) */
+                permissions: ("workspace:read" | "workspace:manage" | "members:read" | "members:manage" | "programs:read" | "programs:write" | "partners:read" | "partners:write" | "partner_users:manage" | "audit:read" | "api_keys:manage" | "mail_outbox:read")[];
             }[];
             partnerMemberships: {
                 partnerUserId: string;

@@ -44,6 +44,9 @@ describe('partner portal', () => {
     const me = await call(t, 'GET', '/api/v1/portal/me', { cookie });
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({ partner: { id: northwind, name: 'Northwind' }, role: 'admin', workspaceName: 'Vendor Co' });
+    const account = await call(t, 'GET', '/api/v1/me', { cookie });
+    expect(account.body.user).toMatchObject({ name: 'Priya Nair', email: priya });
+    expect(account.body.partnerMemberships).toEqual([expect.objectContaining({ partnerId: northwind, partnerName: 'Northwind', role: 'admin' })]);
   });
 
   it('shows only its own partner: profile without internal fields, active programs, own team', async () => {

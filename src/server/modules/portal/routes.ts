@@ -61,7 +61,7 @@ export function portalRoutes() {
       s.limiters.publicLinks.hit(clientAddress(c));
       const invited = await findPartnerInvitation(s.db, s.tokens, c.req.valid('param').token);
       if (!invited) return c.redirect('/portal/sign-in?invitation=expired', 302);
-      const link = await createMagicLinkForRedirect(s.auth, invited.email, '/portal', c.req.raw.headers);
+      const link = await createMagicLinkForRedirect(s.auth, { email: invited.email, name: invited.name }, '/portal', c.req.raw.headers);
       return c.redirect(link, 302);
     },
   );

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { WORKSPACE_ROLES } from '../../platform/context.ts';
+import { PERMISSIONS } from '../../platform/permissions.ts';
 import { pageOf } from '../../platform/pagination.ts';
 
 export const ZWorkspaceRole = z.enum(WORKSPACE_ROLES).openapi('WorkspaceRole');
@@ -32,7 +33,15 @@ export const ZUpdateWorkspaceRequest = z
 export const ZMe = z
   .object({
     user: z.object({ id: z.string(), name: z.string(), email: z.string() }),
-    workspaces: z.array(z.object({ id: z.string(), name: z.string(), role: ZWorkspaceRole, isDemo: z.boolean() })),
+    workspaces: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        role: ZWorkspaceRole,
+        isDemo: z.boolean(),
+        permissions: z.array(z.enum(PERMISSIONS)).openapi({ description: 'What your role allows here (the server enforces it on every route)' }),
+      }),
+    ),
     partnerMemberships: z.array(
       z.object({ partnerUserId: z.string(), partnerId: z.string(), partnerName: z.string(), workspaceId: z.string(), workspaceName: z.string(), role: z.string() }),
     ),

@@ -8,7 +8,7 @@ import { emit } from '../../platform/events.ts';
 import { type SessionUser, forgetApiKey, hashSecret } from '../../platform/http.ts';
 import { newId } from '../../platform/ids.ts';
 import { toPage } from '../../platform/pagination.ts';
-import { canGrantRole } from '../../platform/permissions.ts';
+import { ROLE_PERMISSIONS, canGrantRole } from '../../platform/permissions.ts';
 import { authUser } from '../../platform/schema.ts';
 import type { TokenService } from '../../platform/tokens.ts';
 import { partner, partnerUser } from '../partners/schema.ts';
@@ -81,7 +81,7 @@ export async function describeMe(db: Db, user: SessionUser) {
     : [];
   return {
     user: { id: user.id, name: user.name, email: user.email },
-    workspaces: workspaces.map((w) => ({ ...w, role: w.role as WorkspaceRole })),
+    workspaces: workspaces.map((w) => ({ ...w, role: w.role as WorkspaceRole, permissions: [...ROLE_PERMISSIONS[w.role as WorkspaceRole]] })),
     partnerMemberships,
   };
 }

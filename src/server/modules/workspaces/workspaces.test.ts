@@ -16,7 +16,7 @@ describe('sign-up, workspaces and switching', () => {
     expect(ws.status).toBe(201);
     expect(ws.body).toMatchObject({ id: expect.stringMatching(/^ws_/), name: 'Rita Co', timeZone: 'Europe/Paris', isDemo: false });
     const me = await call(t, 'GET', '/api/v1/me', { cookie: user.cookie });
-    expect(me.body.workspaces).toEqual([{ id: ws.body.id, name: 'Rita Co', role: 'owner', isDemo: false }]);
+    expect(me.body.workspaces).toEqual([{ id: ws.body.id, name: 'Rita Co', role: 'owner', isDemo: false, permissions: expect.arrayContaining(['partners:write', 'members:manage']) }]);
   });
 
   it('rejects a bad workspace with field errors', async () => {
