@@ -69,7 +69,7 @@ test('vendor onboards a partner who signs in to the portal by email link', async
   await expect(partner).toHaveURL(/\/portal/);
   await expect(partner.getByText('Agency Alliance').first()).toBeVisible();
   await expect(partner.getByRole('main').getByText('Blue Harbor Studio', { exact: true })).toBeVisible();
-  const portalText = await partner.locator('body').innerText();
+  const portalText = (await partner.locator('body').textContent()) ?? '';
   for (const other of ['Northwind Consulting', 'Kestrel Systems', 'Bluefin Digital', 'Referral Partners']) {
     expect(portalText).not.toContain(other);
   }

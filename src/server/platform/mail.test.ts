@@ -20,7 +20,7 @@ beforeAll(async () => {
   server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
-    onRcptTo(address, _session, callback) {
+    onRcptTo(_address, _session, callback) {
       if (failNext) {
         failNext = false;
         return callback(new Error('mailbox unavailable'));

@@ -88,7 +88,6 @@ export async function seedDemo(s: Services): Promise<{ workspaceId: string }> {
     status: 'active',
   });
   const programs = { referral: referral.id, reseller: reseller.id };
-  let first: string | null = null;
   for (const [i, p] of PARTNERS.entries()) {
     const created = await createPartner(ctx, {
       kind: p.kind ?? 'organization',
@@ -99,7 +98,6 @@ export async function seedDemo(s: Services): Promise<{ workspaceId: string }> {
       tags: p.tags,
       managerMemberId: i % 3 === 0 ? ownerMember.id : managerMemberId,
     });
-    first ??= created.id;
     for (const program of p.programs) await enrollPartner(ctx, created.id, programs[program]);
     if (p.name === DEMO_PARTNER_USER.partner) {
       await invitePartnerUser(ctx, s.tokens, created.id, { email: DEMO_PARTNER_USER.email, name: DEMO_PARTNER_USER.name, role: 'admin' });

@@ -7,7 +7,6 @@ import { AppError, notFound } from '../../platform/errors.ts';
 import { emit } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
 import { decodeCursor, encodeCursor, toPage } from '../../platform/pagination.ts';
-import { authUser } from '../../platform/schema.ts';
 import type { TokenService } from '../../platform/tokens.ts';
 import { program } from '../programs/schema.ts';
 import { member } from '../workspaces/schema.ts';
