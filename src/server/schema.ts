@@ -3,3 +3,7 @@ export * from './platform/schema.ts';
 export * from './modules/workspaces/schema.ts';
 export * from './modules/programs/schema.ts';
 export * from './modules/partners/schema.ts';
+export * from './modules/accounts/schema.ts';
+export * from './modules/deals/schema.ts';
+export * from './modules/registrations/schema.ts';
+export * from './modules/sharing/schema.ts';

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -41,12 +42,14 @@ export async function openDatabase(options: { databaseUrl: string | null; dataDi
   }
   // PGlite's default 128 MB of shared buffers costs ~250 MB of RSS; 16 MB is plenty for one process.
   const postgresqlconf = 'shared_buffers = 16MB';
+  // pg_trgm powers the fuzzy company-name match of the conflict check, on both databases.
+  const extensions = { pg_trgm };
   let pglite: PGlite;
   if (options.dataDir) {
     mkdirSync(options.dataDir, { recursive: true });
-    pglite = new PGlite(path.join(options.dataDir, 'pgdata'), { postgresqlconf });
+    pglite = new PGlite(path.join(options.dataDir, 'pgdata'), { postgresqlconf, extensions });
   } else {
-    pglite = new PGlite({ postgresqlconf });
+    pglite = new PGlite({ postgresqlconf, extensions });
   }
   await pglite.waitReady;
   const db = drizzlePglite({ client: pglite, schema }) as unknown as Db;

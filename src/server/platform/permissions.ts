@@ -14,16 +14,43 @@ export const PERMISSIONS = [
   'audit:read',
   'api_keys:manage',
   'mail_outbox:read',
+  'accounts:read',
+  'accounts:write',
+  'registrations:read',
+  'registrations:review',
+  'registrations:configure',
+  'deals:read',
+  'deals:write',
+  'sharing:manage',
+  'metrics:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const READ_ONLY: Permission[] = ['workspace:read', 'members:read', 'programs:read', 'partners:read'];
+const READ_ONLY: Permission[] = [
+  'workspace:read',
+  'members:read',
+  'programs:read',
+  'partners:read',
+  'accounts:read',
+  'registrations:read',
+  'deals:read',
+  'metrics:read',
+];
 
 export const ROLE_PERMISSIONS: Record<WorkspaceRole, ReadonlySet<Permission>> = {
   owner: new Set(PERMISSIONS),
   admin: new Set(PERMISSIONS),
-  partner_manager: new Set<Permission>([...READ_ONLY, 'programs:write', 'partners:write', 'partner_users:manage']),
-  sales: new Set(READ_ONLY),
+  partner_manager: new Set<Permission>([
+    ...READ_ONLY,
+    'programs:write',
+    'partners:write',
+    'partner_users:manage',
+    'accounts:write',
+    'registrations:review',
+    'registrations:configure',
+    'deals:write',
+  ]),
+  sales: new Set<Permission>([...READ_ONLY, 'accounts:write', 'deals:write']),
   finance: new Set(READ_ONLY),
   marketing: new Set(READ_ONLY),
   analyst: new Set<Permission>([...READ_ONLY, 'audit:read']),
@@ -34,13 +61,13 @@ export function roleCan(role: WorkspaceRole, permission: Permission): boolean {
 }
 
 /** What partner users may do in the portal. */
-export const PARTNER_PERMISSIONS = ['portal:read', 'portal:team:manage'] as const;
+export const PARTNER_PERMISSIONS = ['portal:read', 'portal:team:manage', 'portal:registrations', 'portal:pipeline'] as const;
 export type PartnerPermission = (typeof PARTNER_PERMISSIONS)[number];
 
 export const PARTNER_ROLE_PERMISSIONS: Record<PartnerRole, ReadonlySet<PartnerPermission>> = {
   admin: new Set(PARTNER_PERMISSIONS),
-  seller: new Set<PartnerPermission>(['portal:read']),
-  finance: new Set<PartnerPermission>(['portal:read']),
+  seller: new Set<PartnerPermission>(['portal:read', 'portal:registrations', 'portal:pipeline']),
+  finance: new Set<PartnerPermission>(['portal:read', 'portal:pipeline']),
   technical: new Set<PartnerPermission>(['portal:read']),
 };
 

@@ -3236,7 +3236,7 @@ export interface components {
                 role: components["schemas"]["WorkspaceRole"];
                 isDemo: boolean;
                 /** @description What your role allows here (the server enforces it on every route) */
-                permissions: ("workspace:read" | "workspace:manage" | "members:read" | "members:manage" | "programs:read" | "programs:write" | "partners:read" | "partners:write" | "partner_users:manage" | "audit:read" | "api_keys:manage" | "mail_outbox:read")[];
+                permissions: ("workspace:read" | "workspace:manage" | "members:read" | "members:manage" | "programs:read" | "programs:write" | "partners:read" | "partners:write" | "partner_users:manage" | "audit:read" | "api_keys:manage" | "mail_outbox:read" | "accounts:read" | "accounts:write" | "registrations:read" | "registrations:review" | "registrations:configure" | "deals:read" | "deals:write" | "sharing:manage" | "metrics:read")[];
             }[];
             partnerMemberships: {
                 partnerUserId: string;

@@ -1,0 +1,49 @@
+import { sql } from 'drizzle-orm';
+import { index, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { partner } from '../partners/schema.ts';
+import { workspace } from '../workspaces/schema.ts';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** A customer company. `matchName` is the normalized name the fuzzy conflict check compares. */
+export const account = pgTable(
+  'account',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspace.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    matchName: text('match_name').notNull(),
+    domain: text('domain'),
+    country: text('country'),
+    /** The partner that holds the customer (renewals keep it). */
+    incumbentPartnerId: text('incumbent_partner_id').references(() => partner.id, { onDelete: 'set null' }),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('account_ws_domain_uq').on(t.workspaceId, t.domain).where(sql`${t.domain} is not null`),
+    index('account_ws_id_idx').on(t.workspaceId, t.id),
+    index('account_match_name_trgm_idx').using('gin', sql`${t.matchName} gin_trgm_ops`),
+  ],
+);
+
+export const contact = pgTable(
+  'contact',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspace.id, { onDelete: 'cascade' }),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => account.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    email: text('email'),
+    phone: text('phone'),
+    title: text('title'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('contact_account_idx').on(t.accountId), index('contact_ws_email_idx').on(t.workspaceId, t.email)],
+);
