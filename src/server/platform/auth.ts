@@ -15,7 +15,7 @@ const MAGIC_LINK_TTL_SECONDS = 15 * 60;
 const MODEL_ID_KIND: Record<string, IdKind> = {
   user: 'user',
   session: 'session',
-  account: 'account',
+  account: 'authAccount',
   verification: 'verification',
 };
 

@@ -34,7 +34,7 @@ export const ID_PREFIXES = {
   signedLink: 'sl',
   user: 'usr',
   session: 'ses',
-  account: 'acc',
+  authAccount: 'acc',
   verification: 'ver',
 } as const;
 
