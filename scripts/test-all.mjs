@@ -19,7 +19,7 @@ if (process.env.TEST_DATABASE_URL) {
 } else {
   process.stdout.write('Note: TEST_DATABASE_URL is not set; the PostgreSQL run is skipped (CI sets it).\n');
 }
-steps.push(['build web app', process.execPath, ['scripts/ensure-web-build.mjs']]);
+steps.push(['build web app and server bundle', process.execPath, ['scripts/ensure-build.mjs']]);
 steps.push(['browser flows (Playwright + Chromium)', bin('playwright'), ['test', '-c', 'e2e/playwright.config.ts']]);
 
 const started = Date.now();

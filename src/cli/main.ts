@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import { startServer } from '../server/main.ts';
 import { loadConfig } from '../server/platform/config.ts';
 import { exitCodeFor } from '../server/platform/errors.ts';
+import { PROJECT_ROOT } from '../server/platform/paths.ts';
 import { createAdmin } from './commands/create-admin.ts';
 import { importPartners } from './commands/import-partners.ts';
 import { migrate } from './commands/migrate.ts';
@@ -12,7 +14,7 @@ const program = new Command();
 program
   .name('openprm')
   .description('OpenPRM — partner relationship management. Operational commands.\nConfiguration comes from environment variables (DATABASE_URL, OPENPRM_DATA_DIR, PORT, SMTP_URL, …; see docs/operations.md).')
-  .version(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
+  .version(JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).version);
 
 program
   .command('start')

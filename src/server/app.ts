@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Context } from 'hono';
@@ -16,8 +15,9 @@ import { clientAddress, workspaceRoutes } from './modules/workspaces/routes.ts';
 import { trustedOrigins } from './platform/config.ts';
 import { AppError, toProblem } from './platform/errors.ts';
 import type { AppEnv, Services } from './platform/http.ts';
+import { PROJECT_ROOT } from './platform/paths.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ROOT = PROJECT_ROOT;
 const WEB_DIR = path.join(ROOT, 'dist/web');
 const SWAGGER_DIR = path.join(ROOT, 'node_modules/swagger-ui-dist');
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
