@@ -17,6 +17,8 @@ if (unknown.length > 0) {
 }
 const SCENARIOS = only.length > 0 ? ALL.filter((s) => only.includes(s.id)) : ALL;
 const RESULTS_FILE = path.join(ROOT, 'bench/results/latest.json');
+// Measure what `npm start` runs: the server bundle, built now if the sources changed.
+execFileSync(process.execPath, [path.join(ROOT, 'scripts/ensure-build.mjs'), 'server'], { cwd: ROOT, stdio: 'inherit' });
 
 function commit(): string | null {
   try {
