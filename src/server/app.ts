@@ -6,11 +6,16 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import { accountRoutes } from './modules/accounts/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
+import { dealRoutes } from './modules/deals/routes.ts';
 import { mailRoutes } from './modules/mail/routes.ts';
+import { metricsRoutes } from './modules/metrics/routes.ts';
 import { partnerRoutes } from './modules/partners/routes.ts';
 import { portalRoutes } from './modules/portal/routes.ts';
 import { programRoutes } from './modules/programs/routes.ts';
+import { registrationRoutes } from './modules/registrations/routes.ts';
+import { sharingRoutes } from './modules/sharing/routes.ts';
 import { clientAddress, workspaceRoutes } from './modules/workspaces/routes.ts';
 import { trustedOrigins } from './platform/config.ts';
 import { AppError, toProblem } from './platform/errors.ts';
@@ -102,9 +107,14 @@ export function createApp(s: Services) {
   app.route('/api/v1', workspaceRoutes());
   app.route('/api/v1', programRoutes());
   app.route('/api/v1', partnerRoutes());
+  app.route('/api/v1', accountRoutes());
   app.route('/api/v1', auditRoutes());
   app.route('/api/v1', mailRoutes());
   app.route('/api/v1', portalRoutes());
+  app.route('/api/v1', registrationRoutes());
+  app.route('/api/v1', dealRoutes());
+  app.route('/api/v1', sharingRoutes());
+  app.route('/api/v1', metricsRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
     type: 'http',
@@ -158,6 +168,7 @@ export function createApp(s: Services) {
   app.get('/app/*', spa);
   app.get('/portal', spa);
   app.get('/portal/*', spa);
+  app.get('/shared/*', spa); // signed links: /shared/deals/{token} (the page calls /api/v1/shared/deals/{token})
   app.get('/', (c) => c.redirect('/app', 302));
   app.get('/favicon.svg', serveStatic({ path: path.relative(process.cwd(), path.join(WEB_DIR, 'favicon.svg')) }));
 

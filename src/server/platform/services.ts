@@ -1,5 +1,6 @@
 import { mailSubscriber } from '../modules/mail/subscriber.ts';
 import { partnerImportSubscriber } from '../modules/partners/subscriber.ts';
+import { registerRegistrationJobs } from '../modules/registrations/jobs.ts';
 import { createAuth, resolveAuthSecret } from './auth.ts';
 import type { Config } from './config.ts';
 import { type Database, openDatabase, runMigrations } from './db.ts';
@@ -34,6 +35,7 @@ export async function buildServices(config: Config, options: BuildOptions = {}):
   const limits = options.rateLimits ?? { signIn: 10, magicLink: 5, publicLinks: 30 };
   bus.register(mailSubscriber({ mailer, tokens, config }));
   bus.register(partnerImportSubscriber());
+  registerRegistrationJobs(jobs, db);
   return {
     config,
     database,

@@ -9,7 +9,7 @@ import { hashSecret } from './http.ts';
 export class TokenService {
   constructor(private readonly secret: string) {}
 
-  derive(purpose: 'invitation' | 'partner_invitation', id: string): string {
+  derive(purpose: 'invitation' | 'partner_invitation' | 'registration_link' | 'signed_link', id: string): string {
     return createHmac('sha256', this.secret).update(`${purpose}:${id}`).digest('base64url');
   }
 

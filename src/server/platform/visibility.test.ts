@@ -5,6 +5,19 @@ describe('partner projection', () => {
   it('lists exactly what partners may see (review this snapshot on every change)', () => {
     expect(PARTNER_VISIBLE_FIELDS).toMatchInlineSnapshot(`
       {
+        "account": [
+          "id",
+          "name",
+          "domain",
+        ],
+        "deal": [
+          "id",
+          "name",
+          "stage",
+          "closeDate",
+          "nextStep",
+          "role",
+        ],
         "partner": [
           "id",
           "name",
@@ -28,6 +41,27 @@ describe('partner projection', () => {
           "terms",
           "currency",
           "enrolledAt",
+        ],
+        "registration": [
+          "id",
+          "programId",
+          "status",
+          "accountName",
+          "accountDomain",
+          "contactName",
+          "contactEmail",
+          "contactPhone",
+          "amount",
+          "expectedCloseDate",
+          "products",
+          "notes",
+          "customFields",
+          "decisionReason",
+          "protectionStartsAt",
+          "protectionEndsAt",
+          "extensionsUsed",
+          "createdAt",
+          "slaDueAt",
         ],
       }
     `);

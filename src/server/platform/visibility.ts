@@ -13,6 +13,24 @@ export const PARTNER_VISIBLE_FIELDS = {
   program: ['id', 'name', 'partnerType', 'description', 'terms', 'currency', 'enrolledAt'],
   /** A colleague at the same partner. */
   partnerUser: ['id', 'name', 'email', 'role', 'status'],
+  /**
+   * The partner's own registration (what it submitted, and the decision it is owed).
+   * Internal: reviewer, internal notes, decision internals, conflicts, SLA breach, routing.
+   * More fields only through the workspace's sharing rules (modules/sharing/projection.ts).
+   */
+  registration: [
+    'id', 'programId', 'status', 'accountName', 'accountDomain', 'contactName', 'contactEmail', 'contactPhone', 'amount',
+    'expectedCloseDate', 'products', 'notes', 'customFields', 'decisionReason', 'protectionStartsAt', 'protectionEndsAt',
+    'extensionsUsed', 'createdAt', 'slaDueAt',
+  ],
+  /**
+   * A deal the partner holds a credit on; `role` is this partner's own role. Internal:
+   * amount (unless a sharing rule shows or bands it), owner, internal notes, discount, other
+   * partners and their credits.
+   */
+  deal: ['id', 'name', 'stage', 'closeDate', 'nextStep', 'role'],
+  /** An account the partner registered. */
+  account: ['id', 'name', 'domain'],
 } as const;
 
 export type PartnerVisibleEntity = keyof typeof PARTNER_VISIBLE_FIELDS;

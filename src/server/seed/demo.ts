@@ -3,6 +3,7 @@ import type { WorkspaceContext } from '../platform/context.ts';
 import type { Services, SessionUser } from '../platform/http.ts';
 import { newId } from '../platform/ids.ts';
 import { authUser } from '../platform/schema.ts';
+import { seedDemoDeals } from '../modules/deals/demo.ts';
 import { createPartner, enrollPartner, invitePartnerUser } from '../modules/partners/service.ts';
 import { createProgram } from '../modules/programs/service.ts';
 import { workspace } from '../modules/workspaces/schema.ts';
@@ -107,6 +108,7 @@ export async function seedDemo(s: Services): Promise<{ workspaceId: string }> {
       await invitePartnerUser(ctx, s.tokens, created.id, { email: 'jonas@kestrel-systems.example', name: 'Jonas Becker', role: 'admin' });
     }
   }
+  await seedDemoDeals(ctx);
   await s.bus.drain();
   return { workspaceId: ws.id };
 }

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeDeal, partnerUser } from '../modules/deals/test-fixtures.ts';
+import { registrationFixtures } from '../modules/registrations/test-fixtures.ts';
 import { type TestApp, apiKeyFor, call, createTestApp, memberWithRole, ownerWithWorkspace } from './harness.ts';
 
 /**
@@ -23,6 +25,51 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   'POST /api/v1/partner-imports/{id}/commit': { mode: 'valid_only' },
   'POST /api/v1/partner-imports/{id}/discard': undefined,
   'GET /api/v1/mail-outbox/{id}': undefined,
+  'GET /api/v1/accounts/{id}': undefined,
+  'PATCH /api/v1/accounts/{id}': { name: 'Renamed' },
+  'GET /api/v1/accounts/{id}/contacts': undefined,
+  'POST /api/v1/accounts/{id}/contacts': { name: 'Someone' },
+  'GET /api/v1/programs/{id}/registration-policy': undefined,
+  'PUT /api/v1/programs/{id}/registration-policy': { protectionDays: 30 },
+  'GET /api/v1/registrations/{id}': undefined,
+  'POST /api/v1/registrations/{id}/approve': {},
+  'POST /api/v1/registrations/{id}/reject': { reason: 'x' },
+  'POST /api/v1/registrations/{id}/request-info': { message: 'x' },
+  'POST /api/v1/registration-extensions/{id}/approve': {},
+  'POST /api/v1/registration-extensions/{id}/reject': {},
+  'GET /api/v1/conflicts/{id}': undefined,
+  'PATCH /api/v1/conflicts/{id}': { ownerMemberId: null },
+  'POST /api/v1/conflicts/{id}/resolve': { resolution: 'x' },
+  'POST /api/v1/conflicts/{id}/escalate': {},
+  'GET /api/v1/partners/{id}/registration-links': undefined,
+  'POST /api/v1/partners/{id}/registration-links': { programId: '$program' },
+  'DELETE /api/v1/registration-links/{id}': undefined,
+  'GET /api/v1/pipelines/{id}': undefined,
+  'PATCH /api/v1/pipelines/{id}/stages': {
+    stages: [
+      { name: 'Open', winProbabilityBp: 1000 },
+      { name: 'Won', winProbabilityBp: 10000, kind: 'won' },
+      { name: 'Lost', winProbabilityBp: 0, kind: 'lost' },
+    ],
+  },
+  'GET /api/v1/deals/{id}': undefined,
+  'PATCH /api/v1/deals/{id}': { nextStep: 'x' },
+  'POST /api/v1/deals/{id}/stage': { stageId: 'stg_x' },
+  'PUT /api/v1/deals/{id}/credits': { credits: [] },
+  'POST /api/v1/deals/{id}/signed-links': { partnerId: 'ptr_x' },
+  'GET /api/v1/deals/{id}/signed-links': undefined,
+  'DELETE /api/v1/signed-links/{id}': undefined,
+  'DELETE /api/v1/sharing-rules/{id}': undefined,
+};
+
+/** Partner-scoped routes with an id: another partner's (or workspace's) record answers 404. */
+const PORTAL_SAMPLE_BODIES: Record<string, unknown> = {
+  'GET /api/v1/portal/registrations/{id}': undefined,
+  'POST /api/v1/portal/registrations/{id}/extensions': { reason: 'More time' },
+  'POST /api/v1/portal/registrations/{id}/respond': { message: 'Here you go' },
+  'GET /api/v1/portal/programs/{id}/registration-form': undefined,
+  'GET /api/v1/portal/programs/{id}/rules-of-engagement': undefined,
+  'GET /api/v1/portal/deals/{id}': undefined,
 };
 
 /** Which of workspace B's records an `{id}` in this path refers to. */
@@ -56,7 +103,18 @@ beforeAll(async () => {
   await t.services.bus.drain();
   const outbox = await call(t, 'GET', '/api/v1/mail-outbox', b.as);
   bIds['mail-outbox'] = outbox.body.data[0].id;
+  bIds.accounts = (await call(t, 'POST', '/api/v1/accounts', { ...b.as, body: { name: 'B customer' } })).body.id;
+  const registrations = await registrationFixtures(t, b.as, b.workspaceId);
+  for (const key of ['registrations', 'conflicts', 'registration-extensions', 'registration-links']) bIds[key] = registrations[key];
+  bRegistrationProgram = registrations.programs;
+  bIds.pipelines = (await call(t, 'GET', '/api/v1/pipelines', b.as)).body.data[0].id;
+  bIds.deals = (
+    await makeDeal(t, b.as, { name: 'B deal', account: { name: 'B deal customer' }, credits: [{ partnerId: bIds.partners, role: 'sourced', shareBp: 10000 }] })
+  ).id;
+  bIds['signed-links'] = (await call(t, 'POST', `/api/v1/deals/${bIds.deals}/signed-links`, { ...b.as, body: { partnerId: bIds.partners } })).body.id;
+  bIds['sharing-rules'] = (await call(t, 'PUT', '/api/v1/sharing-rules', { ...b.as, body: { rules: [{ object: 'deal', field: 'amount', mode: 'banded' }] } })).body.data[0].id;
 });
+let bRegistrationProgram = '';
 afterAll(async () => {
   await t.close();
 });
@@ -65,7 +123,7 @@ describe('tenancy', () => {
   it('covers every route that takes an id', async () => {
     const doc = (await (await t.app.request('/api/openapi.json')).json()) as any;
     const withIds = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
-      .filter(([path]) => path.includes('{id}'))
+      .filter(([path]) => path.includes('{id}') && !path.includes('/portal/'))
       .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} /api/v1${path.replace('/api/v1', '')}`));
     expect(withIds.sort()).toEqual(Object.keys(SAMPLE_BODIES).sort());
   });
@@ -86,10 +144,46 @@ describe('tenancy', () => {
   }
 
   it('never lists another workspace\u2019s records', async () => {
-    for (const path of ['/api/v1/partners', '/api/v1/programs', '/api/v1/members', '/api/v1/invitations', '/api/v1/api-keys', '/api/v1/audit-entries', '/api/v1/mail-outbox']) {
+    const lists = ['/api/v1/partners', '/api/v1/programs', '/api/v1/members', '/api/v1/invitations', '/api/v1/api-keys', '/api/v1/audit-entries', '/api/v1/mail-outbox'];
+    lists.push('/api/v1/accounts', '/api/v1/registrations', '/api/v1/conflicts', '/api/v1/pipelines', '/api/v1/deals', '/api/v1/sharing-rules');
+    lists.push('/api/v1/metrics/partner-performance?groupBy=partner');
+    for (const path of lists) {
       const res = await call(t, 'GET', path, a.as);
       expect(res.status).toBe(200);
       for (const id of Object.values(bIds)) expect(JSON.stringify(res.body), path).not.toContain(id);
+    }
+  });
+});
+
+describe('partner scope', () => {
+  it('covers every portal route that takes an id', async () => {
+    const doc = (await (await t.app.request('/api/openapi.json')).json()) as any;
+    const withIds = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
+      .filter(([path]) => path.includes('{id}') && path.includes('/portal/'))
+      .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(withIds.sort()).toEqual(Object.keys(PORTAL_SAMPLE_BODIES).sort());
+  });
+
+  it("answers 404 for another workspace's and another partner's records", async () => {
+    // A partner user of workspace A, and a second partner of A with its own registration and deal.
+    const mine = (await call(t, 'POST', '/api/v1/partners', { ...a.as, body: { name: 'A partner', type: 'reseller' } })).body.id;
+    await call(t, 'POST', `/api/v1/partners/${mine}/enrollments`, { ...a.as, body: { programId: aProgram } });
+    const user = await partnerUser(t, a.as, mine, 'admin');
+    const aFixtures = await registrationFixtures(t, a.as, a.workspaceId);
+    const otherPartnerDeal = (
+      await makeDeal(t, a.as, { name: 'Other partner deal', account: { name: 'Other customer' }, credits: [{ partnerId: aFixtures.partners, role: 'sourced', shareBp: 10000 }] })
+    ).id;
+    const foreign: Record<string, string[]> = {
+      registrations: [bIds.registrations, aFixtures.registrations],
+      programs: [bRegistrationProgram, aFixtures.programs],
+      deals: [bIds.deals, otherPartnerDeal],
+    };
+    for (const [route, body] of Object.entries(PORTAL_SAMPLE_BODIES)) {
+      const [method, path] = route.split(' ');
+      for (const id of foreign[path.split('/')[4]]) {
+        const res = await call(t, method, path.replace('{id}', id), { cookie: user.cookie, body });
+        expect(res.status, `${route} with ${id}: ${JSON.stringify(res.body)}`).toBe(404);
+      }
     }
   });
 });

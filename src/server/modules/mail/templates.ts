@@ -48,3 +48,87 @@ export function partnerInvitationEmail(input: { workspaceName: string; partnerNa
     }),
   };
 }
+
+export function registrationSubmittedEmail(input: {
+  reviewerName: string;
+  partnerName: string;
+  programName: string;
+  accountName: string;
+  amount: string | null;
+  slaDueAt: string;
+  conflictCount: number;
+  url: string;
+}) {
+  return {
+    subject: `New deal registration: ${input.accountName} from ${input.partnerName}`,
+    ...renderEmail({
+      heading: `${input.partnerName} registered ${input.accountName}`,
+      paragraphs: [
+        `Hi ${input.reviewerName}, a new deal registration in ${input.programName} is waiting for your review${input.amount ? ` (${input.amount})` : ''}.`,
+        `Please decide by ${input.slaDueAt} (UTC) to stay within the approval SLA.`,
+        ...(input.conflictCount > 0 ? [`It conflicts with ${input.conflictCount} other claim${input.conflictCount === 1 ? '' : 's'} on the same customer; the recommendation is on the registration.`] : []),
+      ],
+      action: { label: 'Review the registration', url: input.url },
+      footer: 'You receive this because you review deal registrations for this partner or territory.',
+    }),
+  };
+}
+
+export function registrationDecisionEmail(input: {
+  decision: 'approved' | 'rejected' | 'info_requested';
+  recipientName: string;
+  vendorName: string;
+  accountName: string;
+  message: string | null;
+  protectionEndsAt: string | null;
+  url: string;
+}) {
+  const subject = {
+    approved: `Registration approved: ${input.accountName}`,
+    rejected: `Registration not approved: ${input.accountName}`,
+    info_requested: `More information needed: ${input.accountName}`,
+  }[input.decision];
+  const lead = {
+    approved: `${input.vendorName} approved your deal registration for ${input.accountName}.${input.protectionEndsAt ? ` It is protected until ${input.protectionEndsAt} (UTC).` : ''}`,
+    rejected: `${input.vendorName} did not approve your deal registration for ${input.accountName}.`,
+    info_requested: `${input.vendorName} needs more information about your deal registration for ${input.accountName} before deciding.`,
+  }[input.decision];
+  const label = { approved: 'Note', rejected: 'Reason', info_requested: 'What is needed' }[input.decision];
+  return {
+    subject,
+    ...renderEmail({
+      heading: subject,
+      paragraphs: [`Hi ${input.recipientName},`, lead, ...(input.message ? [`${label}: ${input.message}`] : [])],
+      action: { label: input.decision === 'info_requested' ? 'Answer in the portal' : 'Open the registration', url: input.url },
+      footer: `You receive this because you register deals with ${input.vendorName}.`,
+    }),
+  };
+}
+
+export function registrationAnsweredEmail(input: { reviewerName: string; partnerName: string; accountName: string; url: string }) {
+  return {
+    subject: `${input.partnerName} answered: ${input.accountName}`,
+    ...renderEmail({
+      heading: `${input.partnerName} sent the information you asked for`,
+      paragraphs: [`Hi ${input.reviewerName}, the registration for ${input.accountName} is back in your review queue.`],
+      action: { label: 'Review the registration', url: input.url },
+      footer: 'You receive this because you review this registration.',
+    }),
+  };
+}
+
+export function protectionExpiringEmail(input: { recipientName: string; vendorName: string; accountName: string; daysLeft: number; protectionEndsAt: string; url: string }) {
+  const days = `${input.daysLeft} day${input.daysLeft === 1 ? '' : 's'}`;
+  return {
+    subject: `Protection ends in ${days}: ${input.accountName}`,
+    ...renderEmail({
+      heading: `Your registration for ${input.accountName} is protected for ${days} more`,
+      paragraphs: [
+        `Hi ${input.recipientName}, the protection ${input.vendorName} granted for ${input.accountName} ends on ${input.protectionEndsAt} (UTC).`,
+        'If the deal needs more time, you can ask for an extension in the portal.',
+      ],
+      action: { label: 'Open the registration', url: input.url },
+      footer: `You receive this because you register deals with ${input.vendorName}.`,
+    }),
+  };
+}
