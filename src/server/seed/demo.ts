@@ -4,6 +4,7 @@ import type { Services, SessionUser } from '../platform/http.ts';
 import { newId } from '../platform/ids.ts';
 import { authUser } from '../platform/schema.ts';
 import { seedDemoDeals } from '../modules/deals/demo.ts';
+import { seedDemoRegistrations } from '../modules/registrations/demo.ts';
 import { createPartner, enrollPartner, invitePartnerUser } from '../modules/partners/service.ts';
 import { createProgram } from '../modules/programs/service.ts';
 import { workspace } from '../modules/workspaces/schema.ts';
@@ -109,6 +110,7 @@ export async function seedDemo(s: Services): Promise<{ workspaceId: string }> {
     }
   }
   await seedDemoDeals(ctx);
+  await seedDemoRegistrations(ctx);
   await s.bus.drain();
   return { workspaceId: ws.id };
 }
