@@ -169,6 +169,7 @@ export function createApp(s: Services) {
   app.get('/portal', spa);
   app.get('/portal/*', spa);
   app.get('/shared/*', spa); // signed links: /shared/deals/{token} (the page calls /api/v1/shared/deals/{token})
+  app.get('/register/*', spa); // a partner's public registration form: /register/{token}
   app.get('/', (c) => c.redirect('/app', 302));
   app.get('/favicon.svg', serveStatic({ path: path.relative(process.cwd(), path.join(WEB_DIR, 'favicon.svg')) }));
 
