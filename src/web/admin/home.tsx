@@ -6,11 +6,13 @@ import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { invitationsQuery, membersQuery, programsQuery } from '../api/queries';
 import { cn } from '../lib/cn';
+import { useCan } from '../lib/permissions';
 import { QueryError } from '../shared/screens';
 import { Card } from '../ui/card';
 import { formatNumber } from '../ui/format';
 import { PageHeader } from '../ui/page-header';
 import { Skeleton } from '../ui/skeleton';
+import { WaitingRegistrations } from './registrations/waiting';
 
 const consoleApi = getRouteApi('/app/console');
 
@@ -24,6 +26,7 @@ function countOf(result: { data: unknown[]; nextCursor: string | null } | undefi
 
 export function HomePage() {
   const { me, workspace } = consoleApi.useRouteContext();
+  const can = useCan();
   const partners = useQuery({
     queryKey: ['partners', 'count'],
     queryFn: () => unwrap(api.GET('/api/v1/partners', { params: { query: { limit: COUNT_LIMIT } } })),
@@ -94,6 +97,8 @@ export function HomePage() {
           }
         />
       </div>
+
+      {can('registrations:read') ? <WaitingRegistrations /> : null}
 
       <section className="mt-10" aria-labelledby="next-steps">
         <div className="mb-4">

@@ -3,6 +3,9 @@ import { getRouteApi, Link, Outlet, useNavigate, useRouter } from '@tanstack/rea
 import {
   Building2,
   ChevronsUpDown,
+  ClipboardCheck,
+  EyeOff,
+  Handshake,
   House,
   Inbox,
   KeyRound,
@@ -10,6 +13,7 @@ import {
   LogOut,
   Menu,
   Plus,
+  Route,
   ScrollText,
   Users,
   UsersRound,
@@ -41,12 +45,16 @@ const MAIN_NAV: NavItem[] = [
   { to: '/app', label: 'Home', icon: House, exact: true },
   { to: '/app/partners', label: 'Partners', icon: Users },
   { to: '/app/programs', label: 'Programs', icon: Layers },
+  { to: '/app/registrations', label: 'Registrations', icon: ClipboardCheck, permission: 'registrations:read' },
+  { to: '/app/pipeline', label: 'Pipeline', icon: Handshake, permission: 'deals:read' },
 ];
 
 const SETTINGS_NAV: NavItem[] = [
   { to: '/app/settings/team', label: 'Team', icon: UsersRound },
   { to: '/app/settings/api-keys', label: 'API keys', icon: KeyRound, permission: 'api_keys:manage' },
   { to: '/app/settings/audit-log', label: 'Audit log', icon: ScrollText, permission: 'audit:read' },
+  { to: '/app/settings/registration-routing', label: 'Registration routing', icon: Route, permission: 'registrations:read' },
+  { to: '/app/settings/sharing-rules', label: 'Sharing rules', icon: EyeOff, permission: 'sharing:manage' },
   { to: '/app/settings/mail-outbox', label: 'Mail outbox', icon: Inbox, permission: 'mail_outbox:read' },
   { to: '/app/settings/workspace', label: 'Workspace', icon: Building2 },
 ];
@@ -71,7 +79,7 @@ function NavLinks({ onNavigate }: { onNavigate?: () => void }) {
   );
   return (
     <nav aria-label="Console" className="grid gap-6">
-      <ul className="grid gap-0.5">{MAIN_NAV.map(item)}</ul>
+      <ul className="grid gap-0.5">{MAIN_NAV.filter((entry) => !entry.permission || can(entry.permission)).map(item)}</ul>
       <div>
         <h2 className="mb-1.5 px-2.5 text-xs font-medium tracking-wide text-slate-400 uppercase">Settings</h2>
         <ul className="grid gap-0.5">

@@ -88,11 +88,22 @@ export function handleProblem(
     setFieldErrors?: (errors: FieldErrors) => void;
     /** Form field names; errors for other paths are shown in the toast. */
     fields?: readonly string[];
+    /** Maps an error path to the form's field name when they differ ("account.name" → "accountName"). */
+    mapPath?: (path: string) => string;
     /** Toast title when it is not a field problem. */
     title?: string;
+    /**
+     * Show what is not a field error inline (e.g. a 409 next to the buttons) instead of a
+     * toast; receives the readable message.
+     */
+    onMessage?: (message: string, problem: Problem) => void;
   } = {},
 ): void {
   if (!(error instanceof ApiError)) {
+    if (options.onMessage) {
+      options.onMessage(String(error), { type: 'about:blank', title: 'Error', status: 0 });
+      return;
+    }
     toast({ tone: 'error', title: options.title ?? 'Something went wrong', description: String(error) });
     return;
   }
@@ -100,7 +111,7 @@ export function handleProblem(
   const fieldErrors: FieldErrors = {};
   const leftover: string[] = [];
   for (const item of problem.errors ?? []) {
-    const field = fieldOf(item.path);
+    const field = options.mapPath ? options.mapPath(item.path) : fieldOf(item.path);
     if (options.setFieldErrors && (!options.fields || options.fields.includes(field))) {
       fieldErrors[field] ??= item.message;
     } else {
@@ -109,6 +120,10 @@ export function handleProblem(
   }
   if (options.setFieldErrors) options.setFieldErrors(fieldErrors);
   if (Object.keys(fieldErrors).length > 0 && leftover.length === 0) return;
+  if (options.onMessage) {
+    options.onMessage(leftover.length > 0 ? leftover.join('\n') : (problem.detail ?? problem.title), problem);
+    return;
+  }
   toast({
     tone: 'error',
     title: options.title ?? problem.title,

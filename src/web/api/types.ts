@@ -55,3 +55,24 @@ export type MailMessageDetail = ResponseOf<'/api/v1/mail-outbox/{id}', 'get'>;
 export type PortalMe = ResponseOf<'/api/v1/portal/me', 'get'>;
 export type PortalProgram = ItemOf<'/api/v1/portal/programs'>;
 export type PortalTeamMember = ItemOf<'/api/v1/portal/team'>;
+
+// Deal registration, pipeline and sharing (issue 3).
+type Schemas = components['schemas'];
+export type Registration = Schemas['RegistrationSummary'];
+export type RegistrationDetail = Schemas['RegistrationDetail'];
+export type RegistrationConflict = Schemas['Conflict'];
+export type RegistrationQuery = QueryOf<'/api/v1/registrations', 'get'>;
+export type RegistrationPolicy = Schemas['RegistrationPolicy'];
+export type RegistrationPolicyInput = Schemas['UpdateRegistrationPolicyRequest'];
+export type CustomFieldDefinition = Schemas['CustomFieldDefinition'];
+export type RegistrationField = Schemas['RegistrationField'];
+export type Pipeline = Schemas['Pipeline'];
+export type Stage = Schemas['Stage'];
+export type Deal = Schemas['Deal'];
+export type DealCredit = Schemas['DealCredit'];
+export type DealQuery = QueryOf<'/api/v1/deals', 'get'>;
+export type SignedLink = Schemas['SignedLink'];
+export type PortalRegistration = Schemas['PortalRegistration'];
+export type PortalRegistrationDetail = Schemas['PortalRegistrationDetail'];
+export type RegistrationForm = Schemas['RegistrationForm'];
+export type PartnerDeal = Schemas['PartnerDeal'];

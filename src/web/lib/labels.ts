@@ -51,3 +51,67 @@ export function initials(name: string | null | undefined): string {
   if (parts.length === 0) return '?';
   return ((parts[0]?.[0] ?? '') + (parts.length > 1 ? (parts[parts.length - 1]?.[0] ?? '') : '')).toUpperCase();
 }
+
+export const REGISTRATION_STATUSES = [
+  { value: 'submitted', label: 'Waiting for review' },
+  { value: 'info_requested', label: 'Info requested' },
+  { value: 'approved', label: 'Approved' },
+  { value: 'rejected', label: 'Rejected' },
+  { value: 'expired', label: 'Expired' },
+  { value: 'withdrawn', label: 'Withdrawn' },
+] as const;
+
+/** Partner-facing wording of the same statuses. */
+export const PORTAL_REGISTRATION_STATUSES = [
+  { value: 'submitted', label: 'In review' },
+  { value: 'info_requested', label: 'Needs your answer' },
+  { value: 'approved', label: 'Approved' },
+  { value: 'rejected', label: 'Declined' },
+  { value: 'expired', label: 'Expired' },
+  { value: 'withdrawn', label: 'Withdrawn' },
+] as const;
+
+export function registrationStatusTone(status: string): BadgeTone {
+  switch (status) {
+    case 'approved':
+      return 'success';
+    case 'submitted':
+      return 'brand';
+    case 'info_requested':
+      return 'warning';
+    case 'rejected':
+      return 'danger';
+    default:
+      return 'muted';
+  }
+}
+
+export const CREDIT_ROLES = [
+  { value: 'sourced', label: 'Sourced' },
+  { value: 'influenced', label: 'Influenced' },
+  { value: 'reseller', label: 'Reseller' },
+  { value: 'fulfillment', label: 'Fulfillment' },
+] as const;
+
+export const SHARE_MODES = [
+  { value: 'hidden', label: 'Hidden' },
+  { value: 'visible', label: 'Visible' },
+  { value: 'masked', label: 'Masked' },
+  { value: 'banded', label: 'Banded' },
+] as const;
+
+export const CONFLICT_STATUSES = [
+  { value: 'open', label: 'Open' },
+  { value: 'escalated', label: 'Escalated' },
+  { value: 'resolved', label: 'Resolved' },
+] as const;
+
+export function stageKindTone(kind: string): BadgeTone {
+  return kind === 'won' ? 'success' : kind === 'lost' ? 'muted' : 'brand';
+}
+
+/** Basis points → "42.5 %". */
+export function formatBp(bp: number): string {
+  const pct = bp / 100;
+  return `${Number.isInteger(pct) ? pct : pct.toFixed(1)} %`;
+}

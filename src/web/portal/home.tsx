@@ -14,6 +14,7 @@ import { EmptyState } from '../ui/empty-state';
 import { countryName, formatDate } from '../ui/format';
 import { PageHeader } from '../ui/page-header';
 import { LoadingBlock, Skeleton } from '../ui/skeleton';
+import { DealsSummary } from './deals/summary';
 import { usePortalMe, usePortalTeam } from './queries';
 import { TeamRow } from './team-row';
 
@@ -43,6 +44,7 @@ export function PortalHomePage() {
           portalMe.data ? `${portalMe.data.partner.name} · partner of ${portalMe.data.workspaceName}` : undefined
         }
       />
+      <DealsSummary />
       <section aria-labelledby="programs-title" className="mb-10">
         <h2 id="programs-title" className="mb-4 text-base font-semibold text-slate-900">
           Your programs

@@ -31,6 +31,7 @@ export const portalMeQuery = {
 
 const NAV = [
   { to: '/portal', label: 'Home', exact: true },
+  { to: '/portal/deals', label: 'Deals' },
   { to: '/portal/team', label: 'Team' },
   { to: '/portal/profile', label: 'Profile' },
 ] as const;

@@ -5,7 +5,13 @@ import { queryClient } from '../lib/query-client';
 import { safeRedirect, searchString } from '../lib/redirect';
 import { PendingScreen } from '../shared/screens';
 import { appRoute, consoleRoute, indexRoute, portalRoute, portalShellRoute, rootRoute } from './base';
-import { validatePartnerSearch, validatePartnersSearch } from './search';
+import {
+  validatePartnerSearch,
+  validatePartnersSearch,
+  validatePipelineSearch,
+  validateProgramSearch,
+  validateRegistrationsSearch,
+} from './search';
 
 const authSearch = (search: Record<string, unknown>): { redirect?: string; email?: string; error?: string } => ({
   redirect: searchString(search, 'redirect'),
@@ -87,6 +93,29 @@ const programRoute = createRoute({
   getParentRoute: () => consoleRoute,
   path: 'programs/$programId',
   component: lazyRouteComponent(() => import('../admin/programs/form'), 'ProgramPage'),
+  validateSearch: validateProgramSearch,
+});
+const registrationsRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: 'registrations',
+  component: lazyRouteComponent(() => import('../admin/registrations/list'), 'RegistrationsPage'),
+  validateSearch: validateRegistrationsSearch,
+});
+const registrationRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: 'registrations/$registrationId',
+  component: lazyRouteComponent(() => import('../admin/registrations/detail'), 'RegistrationPage'),
+});
+const pipelineRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: 'pipeline',
+  component: lazyRouteComponent(() => import('../admin/pipeline/list'), 'PipelinePage'),
+  validateSearch: validatePipelineSearch,
+});
+const dealRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: 'pipeline/$dealId',
+  component: lazyRouteComponent(() => import('../admin/pipeline/detail'), 'DealPage'),
 });
 const settingsRoute = createRoute({
   getParentRoute: () => consoleRoute,
@@ -120,6 +149,16 @@ const mailMessageRoute = createRoute({
   path: 'mail-outbox/$messageId',
   component: lazyRouteComponent(() => import('../admin/settings/mail-outbox'), 'MailMessagePage'),
 });
+const sharingRulesRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: 'sharing-rules',
+  component: lazyRouteComponent(() => import('../admin/settings/sharing-rules'), 'SharingRulesPage'),
+});
+const registrationRoutingRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: 'registration-routing',
+  component: lazyRouteComponent(() => import('../admin/settings/registration-routing'), 'RegistrationRoutingPage'),
+});
 const workspaceRoute = createRoute({
   getParentRoute: () => settingsRoute,
   path: 'workspace',
@@ -147,14 +186,54 @@ const portalTeamRoute = createRoute({
   path: 'team',
   component: lazyRouteComponent(() => import('../portal/team'), 'PortalTeamPage'),
 });
+const portalDealsRoute = createRoute({
+  getParentRoute: () => portalShellRoute,
+  path: 'deals',
+  component: lazyRouteComponent(() => import('../portal/deals/list'), 'PortalDealsPage'),
+  validateSearch: (search: Record<string, unknown>): { tab?: 'registrations' | 'pipeline' } => ({
+    tab: search.tab === 'pipeline' ? 'pipeline' : undefined,
+  }),
+});
+const portalRegisterRoute = createRoute({
+  getParentRoute: () => portalShellRoute,
+  path: 'deals/register',
+  component: lazyRouteComponent(() => import('../portal/deals/register'), 'PortalRegisterPage'),
+  validateSearch: (search: Record<string, unknown>): { programId?: string } => ({
+    programId: searchString(search, 'programId'),
+  }),
+});
+const portalRegistrationRoute = createRoute({
+  getParentRoute: () => portalShellRoute,
+  path: 'deals/registrations/$registrationId',
+  component: lazyRouteComponent(() => import('../portal/deals/registration'), 'PortalRegistrationPage'),
+});
+const portalRulesRoute = createRoute({
+  getParentRoute: () => portalShellRoute,
+  path: 'programs/$programId/rules',
+  component: lazyRouteComponent(() => import('../portal/deals/rules'), 'PortalRulesPage'),
+});
 const portalProfileRoute = createRoute({
   getParentRoute: () => portalShellRoute,
   path: 'profile',
   component: lazyRouteComponent(() => import('../portal/profile'), 'PortalProfilePage'),
 });
 
+/** No-login pages reached from links the vendor sends (the server must serve the SPA there). */
+const publicRegisterRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'register/$token',
+  component: lazyRouteComponent(() => import('../external/register'), 'PublicRegisterPage'),
+});
+const sharedDealRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'shared/deals/$token',
+  component: lazyRouteComponent(() => import('../external/shared-deal'), 'SharedDealPage'),
+});
+
 const routeTree = rootRoute.addChildren([
   indexRoute,
+  publicRegisterRoute,
+  sharedDealRoute,
   appRoute.addChildren([
     signInRoute,
     signUpRoute,
@@ -168,19 +247,33 @@ const routeTree = rootRoute.addChildren([
       programsRoute,
       newProgramRoute,
       programRoute,
+      registrationsRoute,
+      registrationRoute,
+      pipelineRoute,
+      dealRoute,
       settingsRoute.addChildren([
         teamRoute,
         apiKeysRoute,
         auditLogRoute,
         mailOutboxRoute,
         mailMessageRoute,
+        sharingRulesRoute,
+        registrationRoutingRoute,
         workspaceRoute,
       ]),
     ]),
   ]),
   portalRoute.addChildren([
     portalSignInRoute,
-    portalShellRoute.addChildren([portalHomeRoute, portalTeamRoute, portalProfileRoute]),
+    portalShellRoute.addChildren([
+      portalHomeRoute,
+      portalDealsRoute,
+      portalRegisterRoute,
+      portalRegistrationRoute,
+      portalRulesRoute,
+      portalTeamRoute,
+      portalProfileRoute,
+    ]),
   ]),
 ]);
 

@@ -16,3 +16,15 @@ export function Money({
     </span>
   );
 }
+
+/** Money that may be absent (null → "—"). */
+export function MoneyValue({
+  value,
+  className,
+}: {
+  value: { amountMinor?: string; currency?: string } | null | undefined;
+  className?: string;
+}) {
+  if (!value || value.amountMinor === undefined || !value.currency) return <span className="text-slate-400">—</span>;
+  return <Money amountMinor={value.amountMinor} currency={value.currency} className={className} />;
+}

@@ -17,6 +17,7 @@ import { PageHeader } from '../../ui/page-header';
 import { LoadingBlock, Skeleton } from '../../ui/skeleton';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '../../ui/tabs';
 import { Enrollments } from './enrollments';
+import { PartnerDeals } from './partner-deals';
 import { PartnerFormDialog } from './partner-form';
 import { PartnerTeam } from './partner-team';
 
@@ -101,6 +102,7 @@ export function PartnerPage() {
         <TabsList aria-label="Partner sections">
           <TabsTrigger value="overview">Overview</TabsTrigger>
           <TabsTrigger value="programs">Programs</TabsTrigger>
+          {can('registrations:read') || can('deals:read') ? <TabsTrigger value="deals">Deals</TabsTrigger> : null}
           <TabsTrigger value="team">Team</TabsTrigger>
         </TabsList>
         <TabsContent value="overview">
@@ -108,6 +110,9 @@ export function PartnerPage() {
         </TabsContent>
         <TabsContent value="programs">
           <Enrollments partnerId={data.id} />
+        </TabsContent>
+        <TabsContent value="deals">
+          <PartnerDeals partner={data} />
         </TabsContent>
         <TabsContent value="team">
           <PartnerTeam partner={data} />

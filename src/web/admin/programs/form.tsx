@@ -19,7 +19,11 @@ import { Input, Textarea } from '../../ui/input';
 import { PageHeader } from '../../ui/page-header';
 import { NativeSelect } from '../../ui/select';
 import { LoadingBlock, Skeleton } from '../../ui/skeleton';
+import { Tabs, TabsContent, TabsList, TabsTrigger } from '../../ui/tabs';
 import { toast } from '../../ui/toast';
+import type { ProgramTab } from '../../router/search';
+import { SharingRulesEditor } from '../settings/sharing-rules';
+import { RegistrationPolicySection } from './registration-policy';
 
 const programApi = getRouteApi('/app/console/programs/$programId');
 const FIELDS = ['name', 'partnerType', 'description', 'terms', 'currency', 'status'] as const;
@@ -45,6 +49,9 @@ export function NewProgramPage() {
 
 export function ProgramPage() {
   const { programId } = programApi.useParams();
+  const { tab = 'general' } = programApi.useSearch();
+  const navigate = useNavigate({ from: '/app/programs/$programId' });
+  const can = useCan();
   const program = useQuery({
     queryKey: ['program', programId],
     queryFn: () => unwrap(api.GET('/api/v1/programs/{id}', { params: { path: { id: programId } } })),
@@ -86,10 +93,30 @@ export function ProgramPage() {
           </span>
         }
       />
-      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_300px]">
-        <ProgramForm program={data} key={data.updatedAt} />
-        <ProgramPartners program={data} />
-      </div>
+      <Tabs
+        value={tab}
+        onValueChange={(next) =>
+          void navigate({ search: { tab: next === 'general' ? undefined : (next as ProgramTab) }, replace: true })
+        }
+      >
+        <TabsList aria-label="Program sections">
+          <TabsTrigger value="general">General</TabsTrigger>
+          {can('registrations:read') ? <TabsTrigger value="registration">Registration policy</TabsTrigger> : null}
+          {can('sharing:manage') ? <TabsTrigger value="sharing">Sharing rules</TabsTrigger> : null}
+        </TabsList>
+        <TabsContent value="general">
+          <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_300px]">
+            <ProgramForm program={data} key={data.updatedAt} />
+            <ProgramPartners program={data} />
+          </div>
+        </TabsContent>
+        <TabsContent value="registration">
+          <RegistrationPolicySection programId={data.id} />
+        </TabsContent>
+        <TabsContent value="sharing">
+          <SharingRulesEditor programId={data.id} />
+        </TabsContent>
+      </Tabs>
     </>
   );
 }
