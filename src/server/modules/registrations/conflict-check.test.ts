@@ -190,6 +190,15 @@ describe(`checkConflicts (${testDatabaseKind()})`, () => {
     expect(found).toEqual([expect.objectContaining({ matchedAccountId: acct, matchKind: 'domain', similarity: 1 })]);
   });
 
+  it('finds a claimed account even when many unclaimed accounts have more similar names', async () => {
+    // 25 unclaimed near-identical names outrank the claimed one on similarity; they must not crowd it out.
+    for (let i = 0; i < 25; i++) await addAccount(ws, `Zephyrine Logistics Group ${i}`, null);
+    const claimed = await addAccount(ws, 'Zephyrine Logistic Group', null);
+    const reg = await addRegistration({ partnerId: P.B, accountId: claimed, status: 'submitted' });
+    const found = await check({ accountName: 'Zephyrine Logistics Group' });
+    expect(found.map((c) => c.otherId)).toContain(reg);
+  });
+
   it("never sees another workspace's accounts", async () => {
     const foreign = await addAccount(otherWs, 'Foreign Target', 'foreign.example', otherWsPartner);
     await addRegistration({ workspaceId: otherWs, programId: otherProgramId, partnerId: otherWsPartner, accountId: foreign, status: 'submitted' });

@@ -11,7 +11,7 @@ import { matchNameOf } from '../accounts/service.ts';
  * `SCHLUMBERGER LIMITED` / `SCHLUMBERGER HOLDINGS LIMITED` (0.591).
  */
 export const NAME_SIMILARITY_THRESHOLD = 0.6;
-/** At most this many fuzzy-matched accounts are considered (best first); domain matches always are. */
+/** At most this many fuzzy-matched claimed accounts are considered (best first); domain matches always are. */
 export const MAX_NAME_MATCHES = 20;
 
 export const ACTIVE_REGISTRATION_STATUSES = ['submitted', 'info_requested', 'approved'] as const;
@@ -107,6 +107,19 @@ export function conflictQuery(input: ConflictCheckInput): SQL {
         -- 0.3 (5-10× fewer candidates to recheck). The similarity test in nameMatches stays the decision.
         and ${nameMatches(sql.raw('a.match_name'), sql`(select ${name}::text from (select set_config('pg_trgm.similarity_threshold', ${String(NAME_SIMILARITY_THRESHOLD)}, true)) as at_threshold)`)}
         and a.id not in (select id from by_domain)
+        -- Only accounts someone has a claim on can conflict; filtering before the limit means a similar
+        -- name without any claim never pushes a claimed one out of the top matches.
+        and (
+          a.incumbent_partner_id is not null
+          or exists (
+            select 1 from registration r
+            where r.workspace_id = ${input.workspaceId} and r.account_id = a.id and r.status in ('submitted', 'info_requested', 'approved')
+          )
+          or exists (
+            select 1 from deal d join stage s on s.id = d.stage_id and s.kind = 'open'
+            where d.workspace_id = ${input.workspaceId} and d.account_id = a.id
+          )
+        )
       order by sim desc, a.id
       limit ${MAX_NAME_MATCHES}
     ),
