@@ -13,6 +13,11 @@ import { matchNameOf } from '../accounts/service.ts';
 export const NAME_SIMILARITY_THRESHOLD = 0.6;
 /** At most this many fuzzy-matched claimed accounts are considered (best first); domain matches always are. */
 export const MAX_NAME_MATCHES = 20;
+/**
+ * The most similar names looked at for claims. A claimed account is missed only when more than
+ * this many unclaimed accounts have a more similar name — the bound that keeps the check fast.
+ */
+export const MAX_NAME_CANDIDATES = 200;
 
 export const ACTIVE_REGISTRATION_STATUSES = ['submitted', 'info_requested', 'approved'] as const;
 
@@ -98,7 +103,7 @@ export function conflictQuery(input: ConflictCheckInput): SQL {
       from account a
       where a.workspace_id = ${input.workspaceId} and ${domain}::text is not null and a.domain = ${domain}::text
     ),
-    by_name as (
+    name_candidates as (
       select a.id, a.incumbent_partner_id, a.created_at, 'name'::text as match_kind, similarity(a.match_name, ${name})::float8 as sim
       from account a
       where a.workspace_id = ${input.workspaceId}
@@ -107,20 +112,26 @@ export function conflictQuery(input: ConflictCheckInput): SQL {
         -- 0.3 (5-10× fewer candidates to recheck). The similarity test in nameMatches stays the decision.
         and ${nameMatches(sql.raw('a.match_name'), sql`(select ${name}::text from (select set_config('pg_trgm.similarity_threshold', ${String(NAME_SIMILARITY_THRESHOLD)}, true)) as at_threshold)`)}
         and a.id not in (select id from by_domain)
-        -- Only accounts someone has a claim on can conflict; filtering before the limit means a similar
-        -- name without any claim never pushes a claimed one out of the top matches.
-        and (
-          a.incumbent_partner_id is not null
-          or exists (
-            select 1 from registration r
-            where r.workspace_id = ${input.workspaceId} and r.account_id = a.id and r.status in ('submitted', 'info_requested', 'approved')
-          )
-          or exists (
-            select 1 from deal d join stage s on s.id = d.stage_id and s.kind = 'open'
-            where d.workspace_id = ${input.workspaceId} and d.account_id = a.id
-          )
-        )
       order by sim desc, a.id
+      limit ${MAX_NAME_CANDIDATES}
+    ),
+    by_name as (
+      -- Only accounts someone has a claim on can conflict: unclaimed look-alikes must not push a claimed
+      -- account out of the top matches. Scalar subqueries with LIMIT 1 run per candidate on the
+      -- (workspace, account) indexes (EXISTS would be planned as a scan of every registration and deal).
+      select c.* from name_candidates c
+      where c.incumbent_partner_id is not null
+        or coalesce((
+          select true from registration r
+          where r.workspace_id = ${input.workspaceId} and r.account_id = c.id and r.status in ('submitted', 'info_requested', 'approved')
+          limit 1
+        ), false)
+        or coalesce((
+          select true from deal d join stage s on s.id = d.stage_id and s.kind = 'open'
+          where d.workspace_id = ${input.workspaceId} and d.account_id = c.id
+          limit 1
+        ), false)
+      order by c.sim desc, c.id
       limit ${MAX_NAME_MATCHES}
     ),
     matched as (select * from by_domain union all select * from by_name)
