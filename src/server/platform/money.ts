@@ -39,6 +39,11 @@ export const ZMoney = z
   })
   .openapi('Money');
 
+/** Money or null, as its own component, so `Money` itself stays non-nullable in the OpenAPI document. */
+export const ZMoneyOrNull = z
+  .union([ZMoney, z.null()])
+  .openapi('MoneyOrNull');
+
 export function money(amountMinor: bigint | number | string, currency: string): Money {
   if (!isCurrency(currency)) throw new AppError('validation_failed', `Unknown currency ${currency}`, { fields: [{ path: 'currency', message: 'is not an ISO 4217 currency' }] });
   const amount = BigInt(amountMinor);

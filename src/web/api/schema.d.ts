@@ -8529,7 +8529,7 @@ export interface components {
             accountName: string;
             accountDomain: string | null;
             accountCountry: string | null;
-            amount: components["schemas"]["Money"];
+            amount: components["schemas"]["MoneyOrNull"];
             expectedCloseDate: string | null;
             reviewerMemberId: string | null;
             reviewerName: string | null;
@@ -8547,10 +8547,11 @@ export interface components {
         RegistrationChannel: "portal" | "public_link" | "api" | "email";
         /** @enum {string} */
         RegistrationStatus: "submitted" | "info_requested" | "approved" | "rejected" | "expired" | "withdrawn";
+        MoneyOrNull: components["schemas"]["Money"] | null;
         Money: {
             amountMinor: string;
             currency: string;
-        } | null;
+        };
         /** @enum {string} */
         SlaState: "on_time" | "due_soon" | "breached";
         RegistrationDetail: components["schemas"]["RegistrationSummary"] & {
@@ -8589,7 +8590,7 @@ export interface components {
                 /** @description Deal name, when the other claim is a deal */
                 name: string | null;
                 status: string | null;
-                amount: components["schemas"]["Money"];
+                amount: components["schemas"]["MoneyOrNull"];
                 createdAt: string | null;
                 protectionEndsAt: string | null;
             };
@@ -8647,7 +8648,7 @@ export interface components {
                 email?: string | null;
                 phone?: string | null;
             };
-            amount?: components["schemas"]["Money"];
+            amount?: components["schemas"]["MoneyOrNull"];
             expectedCloseDate?: string | "" | null;
             /** @default [] */
             products: string[];
@@ -8743,7 +8744,7 @@ export interface components {
                 email?: string | null;
                 phone?: string | null;
             };
-            amount?: components["schemas"]["Money"];
+            amount?: components["schemas"]["MoneyOrNull"];
             expectedCloseDate?: string | "" | null;
             /** @default [] */
             products: string[];
@@ -8769,7 +8770,7 @@ export interface components {
             contactName: string | null;
             contactEmail: string | null;
             contactPhone: string | null;
-            amount: components["schemas"]["Money"];
+            amount: components["schemas"]["MoneyOrNull"];
             expectedCloseDate: string | null;
             products: string[];
             notes: string;
@@ -8821,7 +8822,7 @@ export interface components {
                 email?: string | null;
                 phone?: string | null;
             };
-            amount?: components["schemas"]["Money"];
+            amount?: components["schemas"]["MoneyOrNull"];
             expectedCloseDate?: string | "" | null;
             /** @default [] */
             products: string[];
@@ -8848,7 +8849,7 @@ export interface components {
                     email?: string | null;
                     phone?: string | null;
                 };
-                amount?: components["schemas"]["Money"];
+                amount?: components["schemas"]["MoneyOrNull"];
                 expectedCloseDate?: string | "" | null;
                 products?: string[];
                 notes?: string;

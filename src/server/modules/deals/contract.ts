@@ -161,7 +161,7 @@ export const ZUpdateDealRequest = z
 export type UpdateDealRequest = z.infer<typeof ZUpdateDealRequest>;
 
 export const ZMoveStageRequest = z
-  .object({ stageId: z.string().min(1).max(64), lostReason: z.string().trim().min(1).max(2000).optional().openapi({ description: 'Required when moving to a lost stage' }) })
+  .object({ stageId: z.string().min(1).max(64), lostReason: z.string().trim().min(1, 'is required: say why the deal was lost').max(2000).optional().openapi({ description: 'Required when moving to a lost stage' }) })
   .openapi('MoveStageRequest');
 
 export const ZReplaceCreditsRequest = z.object({ credits: z.array(ZCreditInput).max(20) }).openapi('ReplaceCreditsRequest');

@@ -1,6 +1,11 @@
 import type { ConflictCandidate } from './conflict-check.ts';
 import type { ConflictRecommendation } from './schema.ts';
 
+/** A time as people read it in a reason, in UTC with the minute ("21 Nov 2026, 23:56 UTC"). */
+function when(date: Date): string {
+  return `${new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'UTC' }).format(date)} UTC`;
+}
+
 /** The rungs a program's conflict hierarchy may list, in the default order. */
 export const CONFLICT_RULES = ['registered', 'incumbent', 'certified', 'first_to_register'] as const;
 export type ConflictRule = (typeof CONFLICT_RULES)[number];
@@ -57,11 +62,11 @@ const RULES: Record<ConflictRule, (input: RecommendInput) => Verdict> = {
     const mine = registration.createdAt.getTime();
     const theirs = other.otherCreatedAt.getTime();
     if (mine < theirs) {
-      return { winner: 'registration', reason: `First to register: this registration (${registration.createdAt.toISOString()}) came before ${describeOther(other)} (${other.otherCreatedAt.toISOString()}), so it wins.` };
+      return { winner: 'registration', reason: `First to register: this registration (${when(registration.createdAt)}) came before ${describeOther(other)} (${when(other.otherCreatedAt)}), so it wins.` };
     }
     return {
       winner: 'existing',
-      reason: `First to register: ${describeOther(other)} (${other.otherCreatedAt.toISOString()}) came ${mine === theirs ? 'at the same time as' : 'before'} this registration (${registration.createdAt.toISOString()}), so the existing claim wins.`,
+      reason: `First to register: ${describeOther(other)} (${when(other.otherCreatedAt)}) came ${mine === theirs ? 'at the same time as' : 'before'} this registration (${when(registration.createdAt)}), so the existing claim wins.`,
     };
   },
 };

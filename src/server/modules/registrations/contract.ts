@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { normalizeCountry } from '../../platform/country.ts';
-import { ZCurrency, ZMoney } from '../../platform/money.ts';
+import { ZCurrency, ZMoney, ZMoneyOrNull } from '../../platform/money.ts';
 import { ZPageQuery, pageOf } from '../../platform/pagination.ts';
 import { ZPartnerType } from '../programs/contract.ts';
 
@@ -184,7 +184,7 @@ export const ZRegistrationDetails = z.object({
     })
     .default({}),
   contact: z.object({ name: ZOptText(200), email: ZOptText(254), phone: ZOptText(50) }).default({}),
-  amount: ZMoney.nullish(),
+  amount: ZMoneyOrNull.optional(),
   expectedCloseDate: z.union([ZDateOnly, z.literal('')]).nullish(),
   products: z.array(z.string().trim().min(1).max(120)).max(50).default([]),
   notes: z.string().max(10_000).default(''),
@@ -225,7 +225,7 @@ export const ZConflict = z
         accountName: z.string().nullable(),
         name: z.string().nullable().openapi({ description: 'Deal name, when the other claim is a deal' }),
         status: z.string().nullable(),
-        amount: ZMoney.nullable(),
+        amount: ZMoneyOrNull,
         createdAt: z.string().nullable(),
         protectionEndsAt: z.string().nullable(),
       })
@@ -257,7 +257,7 @@ export const ZRegistrationSummary = z
     accountName: z.string(),
     accountDomain: z.string().nullable(),
     accountCountry: z.string().nullable(),
-    amount: ZMoney.nullable(),
+    amount: ZMoneyOrNull,
     expectedCloseDate: z.string().nullable(),
     reviewerMemberId: z.string().nullable(),
     reviewerName: z.string().nullable(),
@@ -392,7 +392,7 @@ export const ZPortalRegistration = z
     contactName: z.string().nullable(),
     contactEmail: z.string().nullable(),
     contactPhone: z.string().nullable(),
-    amount: ZMoney.nullable(),
+    amount: ZMoneyOrNull,
     expectedCloseDate: z.string().nullable(),
     products: z.array(z.string()),
     notes: z.string(),
@@ -443,7 +443,7 @@ export const ZRespondRequest = z
     fields: z
       .object({
         contact: z.object({ name: ZOptText(200), email: ZOptText(254), phone: ZOptText(50) }).optional(),
-        amount: ZMoney.nullish(),
+        amount: ZMoneyOrNull.optional(),
         expectedCloseDate: z.union([ZDateOnly, z.literal('')]).nullish(),
         products: z.array(z.string().trim().min(1).max(120)).max(50).optional(),
         notes: z.string().max(10_000).optional(),
