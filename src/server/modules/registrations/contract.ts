@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { normalizeCountry } from '../../platform/country.ts';
-import { ZCurrency, ZMoney, ZMoneyOrNull } from '../../platform/money.ts';
+import { ZCurrency, ZMoneyOrNull } from '../../platform/money.ts';
 import { ZPageQuery, pageOf } from '../../platform/pagination.ts';
 import { ZPartnerType } from '../programs/contract.ts';
 
