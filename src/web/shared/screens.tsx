@@ -3,6 +3,9 @@ import { CircleAlert, Compass, Loader2 } from 'lucide-react';
 import type * as React from 'react';
 import { ApiError } from '../api/problem';
 import { Button } from '../ui/button';
+import { Card } from '../ui/card';
+import { PageHeader } from '../ui/page-header';
+import { LoadingBlock, Skeleton } from '../ui/skeleton';
 import { Logo } from './brand';
 
 /** Centered card layout for sign-in, sign-up, onboarding and invitations. */
@@ -93,5 +96,38 @@ export function QueryError({ error, retry }: { error: unknown; retry?: () => voi
         </button>
       ) : null}
     </div>
+  );
+}
+
+/**
+ * The loading and error states of a record's page: a header skeleton over a loading card, or
+ * the error with a retry. `if (q.isPending || q.isError) return <RecordPageStatus query={q} … />`.
+ */
+export function RecordPageStatus({
+  query,
+  eyebrow,
+  title,
+  lines = 6,
+}: {
+  query: { isPending: boolean; error: unknown; refetch: () => unknown };
+  eyebrow: React.ReactNode;
+  title: string;
+  lines?: number;
+}) {
+  if (query.isPending) {
+    return (
+      <>
+        <PageHeader eyebrow={eyebrow} title={<Skeleton className="h-7 w-64" />} />
+        <Card className="p-6">
+          <LoadingBlock lines={lines} />
+        </Card>
+      </>
+    );
+  }
+  return (
+    <>
+      <PageHeader eyebrow={eyebrow} title={title} />
+      <QueryError error={query.error} retry={() => void query.refetch()} />
+    </>
   );
 }

@@ -8,13 +8,13 @@ import type { Partner } from '../../api/types';
 import { initials, labelOf, PARTNER_TYPES } from '../../lib/labels';
 import { useCan } from '../../lib/permissions';
 import type { PartnerTab } from '../../router/search';
-import { QueryError } from '../../shared/screens';
+import { RecordPageStatus } from '../../shared/screens';
 import { Badge } from '../../ui/badge';
 import { Button } from '../../ui/button';
 import { Card, CardBody, CardHeader } from '../../ui/card';
 import { countryName, formatDate, formatDateTime, formatRelative } from '../../ui/format';
 import { PageHeader } from '../../ui/page-header';
-import { LoadingBlock, Skeleton } from '../../ui/skeleton';
+import { LoadingBlock } from '../../ui/skeleton';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '../../ui/tabs';
 import { Enrollments } from './enrollments';
 import { PartnerDeals } from './partner-deals';
@@ -40,24 +40,7 @@ export function PartnerPage() {
     </Link>
   );
 
-  if (partner.isPending) {
-    return (
-      <>
-        <PageHeader eyebrow={eyebrow} title={<Skeleton className="h-7 w-56" />} />
-        <Card className="p-6">
-          <LoadingBlock lines={5} />
-        </Card>
-      </>
-    );
-  }
-  if (partner.isError) {
-    return (
-      <>
-        <PageHeader eyebrow={eyebrow} title="Partner" />
-        <QueryError error={partner.error} retry={() => void partner.refetch()} />
-      </>
-    );
-  }
+  if (partner.isPending || partner.isError) return <RecordPageStatus query={partner} eyebrow={eyebrow} title="Partner" lines={5} />;
 
   const data = partner.data;
   return (

@@ -9,7 +9,7 @@ import { cn } from '../../lib/cn';
 import { formValues } from '../../lib/forms';
 import { CREDIT_ROLES, formatBp, labelOf, stageKindTone } from '../../lib/labels';
 import { useCan } from '../../lib/permissions';
-import { QueryError } from '../../shared/screens';
+import { RecordPageStatus } from '../../shared/screens';
 import { Badge } from '../../ui/badge';
 import { Button } from '../../ui/button';
 import { Card, CardBody, CardHeader } from '../../ui/card';
@@ -22,7 +22,7 @@ import { MoneyValue } from '../../ui/money';
 import { PageHeader } from '../../ui/page-header';
 import { Segmented } from '../../ui/segmented';
 import { NativeSelect } from '../../ui/select';
-import { LoadingBlock, Skeleton } from '../../ui/skeleton';
+import { LoadingBlock } from '../../ui/skeleton';
 import { toast } from '../../ui/toast';
 
 const dealApi = getRouteApi('/app/console/pipeline/$dealId');
@@ -47,24 +47,7 @@ export function DealPage() {
     queryKey: ['attribution-settings'],
     queryFn: () => unwrap(api.GET('/api/v1/attribution-settings')),
   });
-  if (deal.isPending) {
-    return (
-      <>
-        <PageHeader eyebrow={eyebrow} title={<Skeleton className="h-7 w-64" />} />
-        <Card className="p-6">
-          <LoadingBlock lines={6} />
-        </Card>
-      </>
-    );
-  }
-  if (deal.isError) {
-    return (
-      <>
-        <PageHeader eyebrow={eyebrow} title="Deal" />
-        <QueryError error={deal.error} retry={() => void deal.refetch()} />
-      </>
-    );
-  }
+  if (deal.isPending || deal.isError) return <RecordPageStatus query={deal} eyebrow={eyebrow} title="Deal" lines={6} />;
   const data: DealView = {
     ...deal.data,
     pipeline: pipelines.data?.data.find((pipeline) => pipeline.id === deal.data.pipelineId),

@@ -9,7 +9,7 @@ import { formValues, requireFields, useFieldErrors } from '../../lib/forms';
 import { labelOf, PARTNER_TYPES, PROGRAM_STATUSES, programStatusTone } from '../../lib/labels';
 import { useCan } from '../../lib/permissions';
 import { currencyOptions } from '../../lib/regions';
-import { QueryError } from '../../shared/screens';
+import { RecordPageStatus } from '../../shared/screens';
 import { Badge } from '../../ui/badge';
 import { Button } from '../../ui/button';
 import { Card, CardBody, CardHeader } from '../../ui/card';
@@ -18,7 +18,6 @@ import { formatDate, formatNumber } from '../../ui/format';
 import { Input, Textarea } from '../../ui/input';
 import { PageHeader } from '../../ui/page-header';
 import { NativeSelect } from '../../ui/select';
-import { LoadingBlock, Skeleton } from '../../ui/skeleton';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '../../ui/tabs';
 import { toast } from '../../ui/toast';
 import type { ProgramTab } from '../../router/search';
@@ -56,24 +55,7 @@ export function ProgramPage() {
     queryKey: ['program', programId],
     queryFn: () => unwrap(api.GET('/api/v1/programs/{id}', { params: { path: { id: programId } } })),
   });
-  if (program.isPending) {
-    return (
-      <>
-        <PageHeader eyebrow={eyebrow} title={<Skeleton className="h-7 w-56" />} />
-        <Card className="p-6">
-          <LoadingBlock lines={6} />
-        </Card>
-      </>
-    );
-  }
-  if (program.isError) {
-    return (
-      <>
-        <PageHeader eyebrow={eyebrow} title="Program" />
-        <QueryError error={program.error} retry={() => void program.refetch()} />
-      </>
-    );
-  }
+  if (program.isPending || program.isError) return <RecordPageStatus query={program} eyebrow={eyebrow} title="Program" lines={6} />;
   const data = program.data;
   return (
     <>

@@ -18,7 +18,7 @@ import { cn } from '../../lib/cn';
 import { formValues, useFieldErrors } from '../../lib/forms';
 import { CONFLICT_STATUSES, labelOf, REGISTRATION_STATUSES, registrationStatusTone } from '../../lib/labels';
 import { useCan } from '../../lib/permissions';
-import { QueryError } from '../../shared/screens';
+import { RecordPageStatus } from '../../shared/screens';
 import { Badge } from '../../ui/badge';
 import { InlineAlert } from '../../ui/inline-alert';
 import { Button } from '../../ui/button';
@@ -30,7 +30,6 @@ import { countryName, formatDate, formatDateTime, formatRelative } from '../../u
 import { Textarea } from '../../ui/input';
 import { MoneyValue } from '../../ui/money';
 import { PageHeader } from '../../ui/page-header';
-import { LoadingBlock, Skeleton } from '../../ui/skeleton';
 import { toast } from '../../ui/toast';
 import { slaWindowHours } from './list';
 
@@ -57,24 +56,7 @@ export function RegistrationPage() {
       unwrap(api.GET('/api/v1/registrations/{id}', { params: { path: { id: registrationId } } })),
   });
 
-  if (registration.isPending) {
-    return (
-      <>
-        <PageHeader eyebrow={eyebrow} title={<Skeleton className="h-7 w-64" />} />
-        <Card className="p-6">
-          <LoadingBlock lines={6} />
-        </Card>
-      </>
-    );
-  }
-  if (registration.isError) {
-    return (
-      <>
-        <PageHeader eyebrow={eyebrow} title="Registration" />
-        <QueryError error={registration.error} retry={() => void registration.refetch()} />
-      </>
-    );
-  }
+  if (registration.isPending || registration.isError) return <RecordPageStatus query={registration} eyebrow={eyebrow} title="Registration" lines={6} />;
   const data = registration.data;
   const open = OPEN.includes(data.status);
   return (

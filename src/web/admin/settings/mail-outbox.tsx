@@ -6,14 +6,13 @@ import { api } from '../../api/client';
 import { unwrap } from '../../api/problem';
 import type { MailMessage } from '../../api/types';
 import { cn } from '../../lib/cn';
-import { QueryError } from '../../shared/screens';
+import { QueryError, RecordPageStatus } from '../../shared/screens';
 import { Badge, type BadgeTone } from '../../ui/badge';
 import { Card, CardBody } from '../../ui/card';
 import { type Column, DataTable, useCursorPager } from '../../ui/data-table';
 import { EmptyState } from '../../ui/empty-state';
 import { formatDateTime, formatRelative } from '../../ui/format';
 import { PageHeader } from '../../ui/page-header';
-import { LoadingBlock, Skeleton } from '../../ui/skeleton';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '../../ui/tabs';
 
 const messageApi = getRouteApi('/app/console/settings/mail-outbox/$messageId');
@@ -138,24 +137,7 @@ export function MailMessagePage() {
     </Link>
   );
 
-  if (message.isPending) {
-    return (
-      <>
-        <PageHeader eyebrow={eyebrow} title={<Skeleton className="h-7 w-72" />} />
-        <Card className="p-6">
-          <LoadingBlock lines={6} />
-        </Card>
-      </>
-    );
-  }
-  if (message.isError) {
-    return (
-      <>
-        <PageHeader eyebrow={eyebrow} title="Email" />
-        <QueryError error={message.error} retry={() => void message.refetch()} />
-      </>
-    );
-  }
+  if (message.isPending || message.isError) return <RecordPageStatus query={message} eyebrow={eyebrow} title="Email" lines={6} />;
   const data = message.data;
   return (
     <>
