@@ -112,25 +112,9 @@ function Registrations() {
       </Card>
     );
   return (
-    <div className="grid grid-cols-1 gap-3">
-      <ul className="grid grid-cols-1 gap-3" aria-label="My registrations">
-        {registrations.data.data.map((registration) => (
-          <li key={registration.id}>
-            <RegistrationCard registration={registration} />
-          </li>
-        ))}
-      </ul>
-      {pagination.hasNext || pagination.hasPrevious ? (
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" size="sm" disabled={!pagination.hasPrevious} onClick={pagination.onPrevious}>
-            Previous
-          </Button>
-          <Button variant="secondary" size="sm" disabled={!pagination.hasNext} onClick={pagination.onNext}>
-            Next
-          </Button>
-        </div>
-      ) : null}
-    </div>
+    <PagedCards label="My registrations" items={registrations.data.data} pagination={pagination}>
+      {(registration) => <RegistrationCard registration={registration} />}
+    </PagedCards>
   );
 }
 
@@ -200,25 +184,9 @@ function PipelineList() {
       </Card>
     );
   return (
-    <div className="grid grid-cols-1 gap-3">
-      <ul className="grid grid-cols-1 gap-3" aria-label="My pipeline">
-        {deals.data.data.map((deal) => (
-          <li key={deal.id}>
-            <DealCard deal={deal} />
-          </li>
-        ))}
-      </ul>
-      {pagination.hasNext || pagination.hasPrevious ? (
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" size="sm" disabled={!pagination.hasPrevious} onClick={pagination.onPrevious}>
-            Previous
-          </Button>
-          <Button variant="secondary" size="sm" disabled={!pagination.hasNext} onClick={pagination.onNext}>
-            Next
-          </Button>
-        </div>
-      ) : null}
-    </div>
+    <PagedCards label="My pipeline" items={deals.data.data} pagination={pagination}>
+      {(deal) => <DealCard deal={deal} />}
+    </PagedCards>
   );
 }
 
@@ -256,6 +224,39 @@ function ListSkeleton() {
     <div className="grid grid-cols-1 gap-3">
       <Skeleton className="h-28 rounded-xl" />
       <Skeleton className="h-28 rounded-xl" />
+    </div>
+  );
+}
+
+/** A list of cards with Previous / Next under it (the portal's lists are cards, not tables). */
+function PagedCards<T extends { id: string }>({
+  label,
+  items,
+  pagination,
+  children,
+}: {
+  label: string;
+  items: T[];
+  pagination: { hasNext: boolean; hasPrevious: boolean; onNext: () => void; onPrevious: () => void };
+  children: (item: T) => React.ReactNode;
+}) {
+  return (
+    <div className="grid grid-cols-1 gap-3">
+      <ul className="grid grid-cols-1 gap-3" aria-label={label}>
+        {items.map((item) => (
+          <li key={item.id}>{children(item)}</li>
+        ))}
+      </ul>
+      {pagination.hasNext || pagination.hasPrevious ? (
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" size="sm" disabled={!pagination.hasPrevious} onClick={pagination.onPrevious}>
+            Previous
+          </Button>
+          <Button variant="secondary" size="sm" disabled={!pagination.hasNext} onClick={pagination.onNext}>
+            Next
+          </Button>
+        </div>
+      ) : null}
     </div>
   );
 }
