@@ -235,6 +235,38 @@ export async function updateAccount(ctx: WorkspaceContext, id: string, input: Up
   return getAccount(ctx, id);
 }
 
+/**
+ * The contact a registration names, on its account: the one with the same email (or, without
+ * an email, the same name), else a new one. Runs in the caller's transaction and audit.
+ */
+export async function upsertContact(
+  tx: Executor,
+  workspaceId: string,
+  accountId: string,
+  input: { name: string | null; email: string | null; phone: string | null },
+): Promise<string | null> {
+  if (!input.name && !input.email) return null;
+  const email = input.email?.toLowerCase() ?? null;
+  const [existing] = await tx
+    .select({ id: contact.id, phone: contact.phone })
+    .from(contact)
+    .where(
+      and(
+        eq(contact.workspaceId, workspaceId),
+        eq(contact.accountId, accountId),
+        email ? eq(contact.email, email) : eq(contact.name, input.name as string),
+      ),
+    )
+    .limit(1);
+  if (existing) {
+    if (input.phone && !existing.phone) await tx.update(contact).set({ phone: input.phone }).where(eq(contact.id, existing.id));
+    return existing.id;
+  }
+  const id = newId('contact');
+  await tx.insert(contact).values({ id, workspaceId, accountId, name: input.name ?? (email as string), email, phone: input.phone });
+  return id;
+}
+
 export async function listContacts(ctx: WorkspaceContext, accountId: string) {
   await getAccount(ctx, accountId);
   const rows = await ctx.db

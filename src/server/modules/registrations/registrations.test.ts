@@ -776,3 +776,16 @@ describe('tenancy', () => {
     expect((await call(t, 'GET', `/api/v1/portal/programs/${otherProgram}/registration-form`, { cookie: otherCookie })).status).toBe(404);
   });
 });
+
+describe('contacts', () => {
+  it("records the registration's contact on the customer account, once per email", async () => {
+    const domain = `contact-${Date.now()}.example`;
+    const first = await call(t, 'POST', '/api/v1/registrations', { ...vendor.as, body: { partnerId: northwind, programId: resellers, ...details('Contactable GmbH', domain, { customFields: { useCase: 'greenfield' } }) } });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    const second = await call(t, 'POST', '/api/v1/registrations', { ...vendor.as, body: { partnerId: kestrel, programId: resellers, ...details('Contactable GmbH', domain, { customFields: { useCase: 'greenfield' } }) } });
+    expect(second.status).toBe(201);
+    const reg = await call(t, 'GET', `/api/v1/registrations/${first.body.id}`, vendor.as);
+    const contacts = await call(t, 'GET', `/api/v1/accounts/${reg.body.accountId}/contacts`, vendor.as);
+    expect(contacts.body.data).toEqual([expect.objectContaining({ name: 'Ada Buyer', email: 'ada@buyer.example', phone: '+49 30 1234' })]);
+  });
+});

@@ -8,7 +8,7 @@ import { AppError, type FieldError } from '../../platform/errors.ts';
 import { emit } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
 import { account } from '../accounts/schema.ts';
-import { upsertAccount } from '../accounts/service.ts';
+import { upsertAccount, upsertContact } from '../accounts/service.ts';
 import { enrollment, partner } from '../partners/schema.ts';
 import { checkConflicts } from './conflict-check.ts';
 import { recommend } from './conflict-rules.ts';
@@ -241,6 +241,7 @@ export async function createRegistration(ctx: ActingContext, input: CreateInput,
     if (dup) {
       throw new AppError('conflict', `This partner already has an open registration for ${acct.name} (${dup.status})`, { extensions: { existingId: dup.id } });
     }
+    await upsertContact(tx, ctx.workspaceId, acct.id, { name: n.contactName, email: n.contactEmail, phone: n.contactPhone });
     const currency = n.currency ?? prg.currency;
     const reviewerMemberId = await pickReviewer(
       tx,
