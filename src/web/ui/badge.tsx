@@ -35,3 +35,19 @@ export function Badge({
     </span>
   );
 }
+
+/** Short labels (tags, products) as muted chips, or a dash when there are none; `max` folds the rest into "+N". */
+export function BadgeList({ items, max }: { items: string[]; max?: number }) {
+  if (items.length === 0) return <span className="text-slate-400">—</span>;
+  const shown = max === undefined ? items : items.slice(0, max);
+  return (
+    <span className="flex flex-wrap gap-1">
+      {shown.map((item) => (
+        <Badge key={item} tone="muted">
+          {item}
+        </Badge>
+      ))}
+      {items.length > shown.length ? <span className="text-xs text-slate-400">+{items.length - shown.length}</span> : null}
+    </span>
+  );
+}

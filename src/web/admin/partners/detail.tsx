@@ -9,7 +9,7 @@ import { initials, labelOf, PARTNER_TYPES } from '../../lib/labels';
 import { useCan } from '../../lib/permissions';
 import type { PartnerTab } from '../../router/search';
 import { RecordPageStatus } from '../../shared/screens';
-import { Badge } from '../../ui/badge';
+import { Badge, BadgeList } from '../../ui/badge';
 import { Button } from '../../ui/button';
 import { Card, CardBody, CardHeader } from '../../ui/card';
 import { countryName, formatDate, formatDateTime, formatRelative } from '../../ui/format';
@@ -132,20 +132,7 @@ function Overview({ partner }: { partner: Partner }) {
       ),
     ],
     ['Country', countryName(partner.country)],
-    [
-      'Tags',
-      partner.tags.length ? (
-        <span key="tags" className="flex flex-wrap gap-1">
-          {partner.tags.map((tag) => (
-            <Badge key={tag} tone="muted">
-              {tag}
-            </Badge>
-          ))}
-        </span>
-      ) : (
-        '—'
-      ),
-    ],
+    ['Tags', <BadgeList key="tags" items={partner.tags} />],
     ['Partner manager', partner.managerName ?? 'Unassigned'],
     ['Added', formatDate(partner.createdAt)],
     ['Last updated', formatRelative(partner.updatedAt)],

@@ -10,7 +10,7 @@ import { labelOf, PARTNER_TYPES } from '../../lib/labels';
 import { useCan } from '../../lib/permissions';
 import type { PartnersSearch } from '../../router/search';
 import { QueryError } from '../../shared/screens';
-import { Badge } from '../../ui/badge';
+import { Badge, BadgeList } from '../../ui/badge';
 import { Button } from '../../ui/button';
 import { type Column, DataTable, useCursorPager } from '../../ui/data-table';
 import { EmptyState } from '../../ui/empty-state';
@@ -86,21 +86,7 @@ export function PartnersPage() {
     {
       id: 'tags',
       header: 'Tags',
-      cell: (partner) =>
-        partner.tags.length ? (
-          <div className="flex flex-wrap gap-1">
-            {partner.tags.slice(0, 3).map((tag) => (
-              <Badge key={tag} tone="muted">
-                {tag}
-              </Badge>
-            ))}
-            {partner.tags.length > 3 ? (
-              <span className="text-xs text-slate-400">+{partner.tags.length - 3}</span>
-            ) : null}
-          </div>
-        ) : (
-          <span className="text-slate-400">—</span>
-        ),
+      cell: (partner) => <BadgeList items={partner.tags} max={3} />,
     },
     {
       id: 'manager',

@@ -19,7 +19,7 @@ import { formValues, useFieldErrors } from '../../lib/forms';
 import { CONFLICT_STATUSES, labelOf, REGISTRATION_STATUSES, registrationStatusTone } from '../../lib/labels';
 import { useCan } from '../../lib/permissions';
 import { RecordPageStatus } from '../../shared/screens';
-import { Badge } from '../../ui/badge';
+import { Badge, BadgeList } from '../../ui/badge';
 import { InlineAlert } from '../../ui/inline-alert';
 import { Button } from '../../ui/button';
 import { Card, CardBody, CardHeader } from '../../ui/card';
@@ -132,20 +132,7 @@ function Submitted({ registration: r }: { registration: RegistrationDetail }) {
     ['Contact phone', r.contactPhone ?? '—'],
     ['Estimated amount', r.amount ? <MoneyValue key="amount" value={r.amount} className="font-medium" /> : '—'],
     ['Expected close', formatDate(r.expectedCloseDate)],
-    [
-      'Products',
-      r.products.length ? (
-        <span key="products" className="flex flex-wrap gap-1">
-          {r.products.map((product) => (
-            <Badge key={product} tone="muted">
-              {product}
-            </Badge>
-          ))}
-        </span>
-      ) : (
-        '—'
-      ),
-    ],
+    ['Products', <BadgeList key="products" items={r.products} />],
     ...custom.map(([key, value]): [string, React.ReactNode] => [
       customLabels?.[key] ?? key,
       value === null || value === undefined || value === '' ? '—' : String(value),
