@@ -35,6 +35,12 @@ function problemResponse(c: Context<AppEnv>, error: unknown) {
   return new Response(JSON.stringify(problem), { status: problem.status, headers });
 }
 
+/** Paths that carry a secret token (invitation, public form, signed link, magic link): logged without it. */
+const TOKEN_PATH = /(\/(?:join|by-token|registration-forms|shared\/deals|register)\/)[^/?]+/g;
+export function redactTokens(path: string): string {
+  return path.replace(TOKEN_PATH, '$1[token]');
+}
+
 /** Cookie-authenticated writes must come from our own origin (CSRF); API-key calls carry no cookie. */
 function assertSameOrigin(c: Context<AppEnv>, trusted: Set<string>) {
   if (!UNSAFE_METHODS.has(c.req.method)) return;
@@ -62,7 +68,7 @@ export function createApp(s: Services) {
     const started = performance.now();
     await next();
     if (!c.req.path.startsWith('/assets/')) {
-      log.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+      log.info({ method: c.req.method, path: redactTokens(c.req.path), status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
     }
     if (UNSAFE_METHODS.has(c.req.method)) s.jobs.nudge();
   });

@@ -75,3 +75,15 @@ describe('HTTP platform', () => {
     expect(await docs.text()).toContain('swagger-ui');
   });
 });
+
+describe('request logs', () => {
+  it('never record the secret tokens that links carry in their path', async () => {
+    const { redactTokens } = await import('../app.ts');
+    expect(redactTokens('/api/v1/portal/join/abcDEF123-_x')).toBe('/api/v1/portal/join/[token]');
+    expect(redactTokens('/api/v1/invitations/by-token/tok123/accept')).toBe('/api/v1/invitations/by-token/[token]/accept');
+    expect(redactTokens('/api/v1/public/registration-forms/tok')).toBe('/api/v1/public/registration-forms/[token]');
+    expect(redactTokens('/api/v1/shared/deals/tok')).toBe('/api/v1/shared/deals/[token]');
+    expect(redactTokens('/register/tok')).toBe('/register/[token]');
+    expect(redactTokens('/api/v1/partners/ptr_01')).toBe('/api/v1/partners/ptr_01');
+  });
+});
