@@ -149,3 +149,36 @@ describe('magic link sign-in for staff', () => {
     expect(me.body.user.email).toBe(email);
   });
 });
+
+describe('roles on the settings routes', () => {
+  it('refuses settings to roles without the permission, and lets the analyst read the audit log', async () => {
+    const owner = await ownerWithWorkspace(t, 'Settings Co');
+    const sales = await memberWithRole(t, owner, 'sales');
+    const analyst = await memberWithRole(t, owner, 'analyst');
+    const members = (await call(t, 'GET', '/api/v1/members', owner.as)).body.data as { id: string }[];
+    const refused: [string, string, unknown][] = [
+      ['PATCH', '/api/v1/workspace', { name: 'Renamed by sales' }],
+      ['POST', '/api/v1/api-keys', { name: 'k', role: 'analyst' }],
+      ['GET', '/api/v1/api-keys', undefined],
+      ['GET', '/api/v1/audit-entries', undefined],
+      ['GET', '/api/v1/mail-outbox', undefined],
+      ['PATCH', `/api/v1/members/${members[0].id}`, { role: 'sales' }],
+      ['DELETE', `/api/v1/members/${members[0].id}`, undefined],
+    ];
+    for (const [method, path, body] of refused) {
+      const res = await call(t, method, path, { ...sales.as, body });
+      expect(res.status, `${method} ${path}`).toBe(403);
+      expect(res.body.code).toBe('forbidden');
+    }
+    expect((await call(t, 'GET', '/api/v1/workspace', owner.as)).body.name).toBe('Settings Co');
+    expect((await call(t, 'GET', '/api/v1/audit-entries', analyst.as)).status).toBe(200);
+    expect((await call(t, 'GET', '/api/v1/mail-outbox', analyst.as)).status).toBe(403);
+  });
+
+  it('rejects a bad audit-log time filter with the field named', async () => {
+    const owner = await ownerWithWorkspace(t, 'Audit Filter Co');
+    const res = await call(t, 'GET', '/api/v1/audit-entries?from=yesterday', owner.as);
+    expect(res.status).toBe(422);
+    expect(res.body.errors[0].path).toBe('from');
+  });
+});
