@@ -4,7 +4,7 @@ import { FileUp, Plus, Search, SearchX, Users, X } from 'lucide-react';
 import * as React from 'react';
 import { api } from '../../api/client';
 import { unwrap } from '../../api/problem';
-import { membersQuery, programsQuery } from '../../api/queries';
+import { membersQuery } from '../../api/queries';
 import type { Partner, PartnerQuery } from '../../api/types';
 import { labelOf, PARTNER_TYPES } from '../../lib/labels';
 import { useCan } from '../../lib/permissions';
@@ -18,6 +18,7 @@ import { countryName, formatDate } from '../../ui/format';
 import { Input } from '../../ui/input';
 import { PageHeader } from '../../ui/page-header';
 import { Select } from '../../ui/select';
+import { ProgramFilter } from '../program-filter';
 import { PartnerFormDialog } from './partner-form';
 
 const partnersApi = getRouteApi('/app/console/partners');
@@ -39,7 +40,6 @@ export function PartnersPage() {
   };
   const filterKey = JSON.stringify([filters, sort]);
   const pager = useCursorPager(filterKey);
-  const programs = useQuery(programsQuery());
   const members = useQuery(membersQuery);
 
   const query: PartnerQuery = {
@@ -145,15 +145,7 @@ export function PartnersPage() {
               className="w-36"
               size="sm"
             />
-            <Select
-              label="Filter by program"
-              allLabel="All programs"
-              value={search.programId ?? ''}
-              onValueChange={(programId) => setSearch({ programId: programId || undefined })}
-              options={(programs.data?.data ?? []).map((program) => ({ value: program.id, label: program.name }))}
-              className="w-40"
-              size="sm"
-            />
+            <ProgramFilter value={search.programId} onChange={(programId) => setSearch({ programId })} className="w-40" />
             <Select
               label="Filter by manager"
               allLabel="Any manager"

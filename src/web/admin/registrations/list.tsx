@@ -3,7 +3,6 @@ import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
 import { AlertTriangle, ClipboardCheck, SearchX, X } from 'lucide-react';
 import { api } from '../../api/client';
 import { unwrap } from '../../api/problem';
-import { programsQuery } from '../../api/queries';
 import type { Registration, RegistrationQuery } from '../../api/types';
 import { labelOf, REGISTRATION_STATUSES, registrationStatusTone } from '../../lib/labels';
 import type { RegistrationsSearch } from '../../router/search';
@@ -17,6 +16,7 @@ import { formatRelative } from '../../ui/format';
 import { MoneyValue } from '../../ui/money';
 import { PageHeader } from '../../ui/page-header';
 import { Select } from '../../ui/select';
+import { ProgramFilter } from '../program-filter';
 
 const registrationsApi = getRouteApi('/app/console/registrations');
 const PAGE_SIZE = 25;
@@ -29,7 +29,6 @@ export function RegistrationsPage() {
   const status = search.status ?? 'open';
   const filters = { status, programId: search.programId, conflicts: search.conflicts };
   const pager = useCursorPager(JSON.stringify(filters));
-  const programs = useQuery(programsQuery());
 
   const query: RegistrationQuery = {
     limit: PAGE_SIZE,
@@ -157,15 +156,7 @@ export function RegistrationsPage() {
               className="w-52"
               size="sm"
             />
-            <Select
-              label="Filter by program"
-              allLabel="All programs"
-              value={search.programId ?? ''}
-              onValueChange={(programId) => setSearch({ programId: programId || undefined })}
-              options={(programs.data?.data ?? []).map((program) => ({ value: program.id, label: program.name }))}
-              className="w-44"
-              size="sm"
-            />
+            <ProgramFilter value={search.programId} onChange={(programId) => setSearch({ programId })} className="w-44" />
             <Button
               variant={search.conflicts ? 'primary' : 'secondary'}
               size="sm"
