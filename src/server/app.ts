@@ -8,14 +8,18 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { accountRoutes } from './modules/accounts/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
+import { billingRoutes } from './modules/billing/routes.ts';
+import { commissionRoutes } from './modules/commissions/routes.ts';
 import { dealRoutes } from './modules/deals/routes.ts';
 import { mailRoutes } from './modules/mail/routes.ts';
 import { metricsRoutes } from './modules/metrics/routes.ts';
 import { partnerRoutes } from './modules/partners/routes.ts';
+import { payoutRoutes } from './modules/payouts/routes.ts';
 import { portalRoutes } from './modules/portal/routes.ts';
 import { programRoutes } from './modules/programs/routes.ts';
 import { registrationRoutes } from './modules/registrations/routes.ts';
 import { sharingRoutes } from './modules/sharing/routes.ts';
+import { redirectRoutes, trackingRoutes } from './modules/tracking/routes.ts';
 import { clientAddress, workspaceRoutes } from './modules/workspaces/routes.ts';
 import { trustedOrigins } from './platform/config.ts';
 import { AppError, toProblem } from './platform/errors.ts';
@@ -121,6 +125,10 @@ export function createApp(s: Services) {
   app.route('/api/v1', dealRoutes());
   app.route('/api/v1', sharingRoutes());
   app.route('/api/v1', metricsRoutes());
+  app.route('/api/v1', trackingRoutes());
+  app.route('/api/v1', billingRoutes());
+  app.route('/api/v1', commissionRoutes());
+  app.route('/api/v1', payoutRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
     type: 'http',
@@ -155,6 +163,9 @@ export function createApp(s: Services) {
     }),
   );
   app.use('/api/docs/assets/*', serveStatic({ root: path.relative(process.cwd(), SWAGGER_DIR), rewriteRequestPath: (p) => p.replace('/api/docs/assets', '') }));
+
+  // Click redirect and tracking snippet: outside /api, answered before anything else is looked at.
+  app.route('/', redirectRoutes());
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.all('/api/*', () => {

@@ -7,3 +7,7 @@ export * from './modules/accounts/schema.ts';
 export * from './modules/deals/schema.ts';
 export * from './modules/registrations/schema.ts';
 export * from './modules/sharing/schema.ts';
+export * from './modules/tracking/schema.ts';
+export * from './modules/billing/schema.ts';
+export * from './modules/commissions/schema.ts';
+export * from './modules/payouts/schema.ts';

@@ -23,6 +23,18 @@ export const PERMISSIONS = [
   'deals:write',
   'sharing:manage',
   'metrics:read',
+  'links:read',
+  'links:write',
+  'conversions:read',
+  'conversions:attribute',
+  'billing:configure',
+  'commissions:read',
+  'commissions:configure',
+  'commissions:review',
+  'payouts:read',
+  'payouts:manage',
+  'payouts:approve',
+  'tax:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -35,6 +47,10 @@ const READ_ONLY: Permission[] = [
   'registrations:read',
   'deals:read',
   'metrics:read',
+  'links:read',
+  'conversions:read',
+  'commissions:read',
+  'payouts:read',
 ];
 
 export const ROLE_PERMISSIONS: Record<WorkspaceRole, ReadonlySet<Permission>> = {
@@ -49,10 +65,21 @@ export const ROLE_PERMISSIONS: Record<WorkspaceRole, ReadonlySet<Permission>> = 
     'registrations:review',
     'registrations:configure',
     'deals:write',
+    'links:write',
+    'conversions:attribute',
+    'commissions:configure',
   ]),
   sales: new Set<Permission>([...READ_ONLY, 'accounts:write', 'deals:write']),
-  finance: new Set(READ_ONLY),
-  marketing: new Set(READ_ONLY),
+  finance: new Set<Permission>([
+    ...READ_ONLY,
+    'conversions:attribute',
+    'commissions:configure',
+    'commissions:review',
+    'payouts:manage',
+    'payouts:approve',
+    'tax:read',
+  ]),
+  marketing: new Set<Permission>([...READ_ONLY, 'links:write']),
   analyst: new Set<Permission>([...READ_ONLY, 'audit:read']),
 };
 
@@ -61,13 +88,21 @@ export function roleCan(role: WorkspaceRole, permission: Permission): boolean {
 }
 
 /** What partner users may do in the portal. */
-export const PARTNER_PERMISSIONS = ['portal:read', 'portal:team:manage', 'portal:registrations', 'portal:pipeline'] as const;
+export const PARTNER_PERMISSIONS = [
+  'portal:read',
+  'portal:team:manage',
+  'portal:registrations',
+  'portal:pipeline',
+  'portal:links',
+  'portal:earnings',
+  'portal:tax',
+] as const;
 export type PartnerPermission = (typeof PARTNER_PERMISSIONS)[number];
 
 export const PARTNER_ROLE_PERMISSIONS: Record<PartnerRole, ReadonlySet<PartnerPermission>> = {
   admin: new Set(PARTNER_PERMISSIONS),
-  seller: new Set<PartnerPermission>(['portal:read', 'portal:registrations', 'portal:pipeline']),
-  finance: new Set<PartnerPermission>(['portal:read', 'portal:pipeline']),
+  seller: new Set<PartnerPermission>(['portal:read', 'portal:registrations', 'portal:pipeline', 'portal:links']),
+  finance: new Set<PartnerPermission>(['portal:read', 'portal:pipeline', 'portal:earnings', 'portal:tax']),
   technical: new Set<PartnerPermission>(['portal:read']),
 };
 

@@ -1,0 +1,2 @@
+// Tables of the payouts module.
+export {};
