@@ -11,7 +11,7 @@ rmSync(dataDir, { recursive: true, force: true });
 const child = spawn(process.execPath, [path.join(root, 'bin/openprm.mjs'), 'start'], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, PORT: port, PUBLIC_URL: `http://localhost:${port}`, OPENPRM_DATA_DIR: dataDir, OPENPRM_SEED_DEMO: 'true', LOG_LEVEL: 'warn' },
+  env: { ...process.env, PORT: port, PUBLIC_URL: `http://localhost:${port}`, OPENPRM_DATA_DIR: dataDir, OPENPRM_SEED_DEMO: 'true', OPENPRM_TEST_CLOCK: '1', LOG_LEVEL: 'warn' },
 });
 const stop = () => child.kill('SIGTERM');
 process.on('SIGTERM', stop);

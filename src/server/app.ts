@@ -21,6 +21,7 @@ import { registrationRoutes } from './modules/registrations/routes.ts';
 import { sharingRoutes } from './modules/sharing/routes.ts';
 import { redirectRoutes, trackingRoutes } from './modules/tracking/routes.ts';
 import { clientAddress, workspaceRoutes } from './modules/workspaces/routes.ts';
+import { advanceClock, now } from './platform/clock.ts';
 import { trustedOrigins } from './platform/config.ts';
 import { AppError, toProblem } from './platform/errors.ts';
 import type { AppEnv, Services } from './platform/http.ts';
@@ -166,6 +167,18 @@ export function createApp(s: Services) {
 
   // Click redirect and tracking snippet: outside /api, answered before anything else is looked at.
   app.route('/', redirectRoutes());
+
+  if (s.config.testClock) {
+    // Browser flows move time forward (commission holds, payout dates); never enabled in production.
+    app.post('/api/test/clock', async (c) => {
+      const body = (await c.req.json().catch(() => ({}))) as { advanceMs?: unknown };
+      if (typeof body.advanceMs !== 'number' || !Number.isInteger(body.advanceMs) || body.advanceMs < 0) {
+        throw new AppError('validation_failed', 'advanceMs: must be a non-negative integer', { fields: [{ path: 'advanceMs', message: 'must be a non-negative integer' }] });
+      }
+      advanceClock(body.advanceMs);
+      return c.json({ now: now().toISOString() });
+    });
+  }
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.all('/api/*', () => {

@@ -16,6 +16,8 @@ export interface Config {
   /** Run pg-boss workers in this process (turn off to run web-only processes). */
   runJobs: boolean;
   trustProxy: boolean;
+  /** Browser flows only: expose POST /api/test/clock to move the server's clock forward. */
+  testClock: boolean;
   env: 'production' | 'development' | 'test';
 }
 
@@ -50,11 +52,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     seedDemo: parseBool(env.OPENPRM_SEED_DEMO, databaseUrl === null),
     runJobs: parseBool(env.OPENPRM_RUN_JOBS, true),
     trustProxy: parseBool(env.TRUST_PROXY, false),
+    testClock: parseBool(env.OPENPRM_TEST_CLOCK, false),
     env: mode,
     ...overrides,
   };
   if (config.authSecret !== null && config.authSecret.length < 32) {
     throw new AppError('bad_request', 'AUTH_SECRET must be at least 32 characters (e.g. `openssl rand -hex 32`)');
+  }
+  if (config.testClock && config.env === 'production') {
+    throw new AppError('bad_request', 'OPENPRM_TEST_CLOCK is for browser tests and cannot be set with NODE_ENV=production');
   }
   return config;
 }
