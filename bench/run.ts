@@ -2,14 +2,16 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { type Figure, formatTable, measured, type Scenario, SkipScenario, unmeasured, writeResults } from './harness.ts';
+import { accrualPg } from './scenarios/accrual.ts';
 import { conflictCheckPg, conflictCheckPglite } from './scenarios/conflict-check.ts';
 import { embeddedStart } from './scenarios/embedded-start.ts';
 import { matchQuality } from './scenarios/match-quality.ts';
 import { partnersApi } from './scenarios/partners-api.ts';
+import { redirect, redirectCacheMemory } from './scenarios/redirect.ts';
 import { runInterruptCleanups } from './support/cleanup.ts';
 import { killAllSpawned, ROOT } from './support/processes.ts';
 
-const ALL: Scenario[] = [embeddedStart, partnersApi, conflictCheckPg, conflictCheckPglite, matchQuality];
+const ALL: Scenario[] = [embeddedStart, partnersApi, conflictCheckPg, conflictCheckPglite, matchQuality, redirect, redirectCacheMemory, accrualPg];
 /** `npm run bench -- partners-api` runs only the scenarios named. */
 const only = process.argv.slice(2);
 const unknown = only.filter((id) => !ALL.some((s) => s.id === id));

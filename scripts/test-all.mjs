@@ -12,6 +12,8 @@ const steps = [
   ['typecheck (server, CLI, tests, bench)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']],
   ['typecheck (web)', bin('tsc'), ['--noEmit', '-p', 'src/web/tsconfig.json']],
   ['API types up to date', process.execPath, ['scripts/gen-api.mjs', '--check']],
+  // Built before the tests so the CLI tests run the bundle that ships (and start fast).
+  ['build web app and server bundle', process.execPath, ['scripts/ensure-build.mjs']],
   ['tests on the embedded database (PGlite)', bin('vitest'), ['run'], { OPENPRM_TEST_DB: 'pglite' }],
 ];
 if (process.env.TEST_DATABASE_URL) {
@@ -19,7 +21,6 @@ if (process.env.TEST_DATABASE_URL) {
 } else {
   process.stdout.write('Note: TEST_DATABASE_URL is not set; the PostgreSQL run is skipped (CI sets it).\n');
 }
-steps.push(['build web app and server bundle', process.execPath, ['scripts/ensure-build.mjs']]);
 steps.push(['browser flows (Playwright + Chromium)', bin('playwright'), ['test', '-c', 'e2e/playwright.config.ts']]);
 
 const started = Date.now();

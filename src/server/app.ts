@@ -19,7 +19,7 @@ import { portalRoutes } from './modules/portal/routes.ts';
 import { programRoutes } from './modules/programs/routes.ts';
 import { registrationRoutes } from './modules/registrations/routes.ts';
 import { sharingRoutes } from './modules/sharing/routes.ts';
-import { redirectRoutes, trackingRoutes } from './modules/tracking/routes.ts';
+import { redirectFastPath, redirectRoutes, trackingRoutes } from './modules/tracking/routes.ts';
 import { clientAddress, workspaceRoutes } from './modules/workspaces/routes.ts';
 import { advanceClock, now } from './platform/clock.ts';
 import { trustedOrigins } from './platform/config.ts';
@@ -61,6 +61,8 @@ export function createApp(s: Services) {
   const app = new OpenAPIHono<AppEnv>();
   const origins = trustedOrigins(s.config.publicUrl);
 
+  // The click redirect (/r/{code}, custom domains) and /t.js: before logging, auth and the CSP of the app (ARCHITECTURE "Hot paths").
+  app.use('*', redirectFastPath(s));
   app.use('*', requestId({ headerName: 'x-request-id' }));
   app.use('*', async (c, next) => {
     c.set('services', s);

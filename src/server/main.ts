@@ -1,5 +1,7 @@
 import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { serve } from '@hono/node-server';
+import { nodeRedirectHandler } from './modules/tracking/routes.ts';
 import { createApp } from './app.ts';
 import type { Config } from './platform/config.ts';
 import { AppError } from './platform/errors.ts';
@@ -28,7 +30,13 @@ export async function startServer(config: Config, options: { quiet?: boolean } =
   if (config.runJobs) await s.jobs.start();
   const app = createApp(s);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const srv = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(srv));
+    // The click redirect is answered at the node:http level, before Hono (ARCHITECTURE "Hot paths").
+    const redirect = nodeRedirectHandler(s);
+    const withRedirect = ((options: object, listener: Parameters<typeof createServer>[0]) =>
+      createServer(options, (req, res) => {
+        if (!redirect(req, res)) (listener as (q: typeof req, r: typeof res) => void)(req, res);
+      })) as unknown as typeof createServer;
+    const srv = serve({ fetch: app.fetch, port: config.port, hostname: config.host, createServer: withRedirect }, () => resolve(srv));
     srv.once('error', (error: NodeJS.ErrnoException) => {
       void closeServices(s);
       reject(

@@ -15,7 +15,9 @@ import type { Logger } from './logger.ts';
 import type { Mailer } from './mail.ts';
 import { type Access, PARTNER_ROLE_PERMISSIONS, describeAccess, roleCan } from './permissions.ts';
 import type { RateLimiter } from './rate-limit.ts';
+import type { SecretBox } from './encryption.ts';
 import type { TokenService } from './tokens.ts';
+import type { TrackingRuntime } from '../modules/tracking/redirect.ts';
 import { authUser } from './schema.ts';
 
 /** Everything a request handler may use; built once in main.ts (or per test). */
@@ -30,6 +32,10 @@ export interface Services {
   mailer: Mailer;
   limiters: { signIn: RateLimiter; magicLink: RateLimiter; publicLinks: RateLimiter };
   tokens: TokenService;
+  /** Referral redirect state: link cache, click dedupe and the click buffer (flushed in closeServices). */
+  tracking: TrackingRuntime;
+  /** Field encryption for secrets at rest (platform/encryption.ts). */
+  secrets: SecretBox;
 }
 
 export interface SessionUser {

@@ -1,6 +1,8 @@
+import { registerCommissionJobs } from '../modules/commissions/jobs.ts';
 import { mailSubscriber } from '../modules/mail/subscriber.ts';
 import { partnerImportSubscriber } from '../modules/partners/subscriber.ts';
 import { registerRegistrationJobs } from '../modules/registrations/jobs.ts';
+import { registerPayoutJobs } from '../modules/payouts/jobs.ts';
 import { createAuth, resolveAuthSecret } from './auth.ts';
 import type { Config } from './config.ts';
 import { type Database, openDatabase, runMigrations } from './db.ts';
@@ -11,6 +13,8 @@ import { type Logger, createLogger } from './logger.ts';
 import { Mailer } from './mail.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { TokenService } from './tokens.ts';
+import { TrackingRuntime } from '../modules/tracking/redirect.ts';
+import { SecretBox } from './encryption.ts';
 
 export interface BuildOptions {
   /** Use this database instead of opening one from the config (tests). */
@@ -36,6 +40,8 @@ export async function buildServices(config: Config, options: BuildOptions = {}):
   bus.register(mailSubscriber({ mailer, tokens, config }));
   bus.register(partnerImportSubscriber());
   registerRegistrationJobs(jobs, db);
+  registerCommissionJobs(jobs, bus, db);
+  registerPayoutJobs(jobs, db, new SecretBox(secret));
   return {
     config,
     database,
@@ -46,6 +52,8 @@ export async function buildServices(config: Config, options: BuildOptions = {}):
     jobs,
     mailer,
     tokens,
+    tracking: new TrackingRuntime(db, log, { ownHosts: [new URL(config.publicUrl).host] }),
+    secrets: new SecretBox(secret),
     limiters: {
       signIn: new RateLimiter(limits.signIn, 60_000),
       magicLink: new RateLimiter(limits.magicLink, 60_000),
@@ -55,6 +63,7 @@ export async function buildServices(config: Config, options: BuildOptions = {}):
 }
 
 export async function closeServices(s: Services): Promise<void> {
+  await s.tracking.close();
   await s.jobs.stop();
   await s.mailer.close();
   await s.database.close();

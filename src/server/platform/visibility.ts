@@ -10,7 +10,7 @@ export const PARTNER_VISIBLE_FIELDS = {
   /** The partner's own profile. Internal: tags, assigned manager, normalized domain. */
   partner: ['id', 'name', 'kind', 'website', 'country', 'type'],
   /** A program the partner is enrolled in. Internal: status details, counts of other partners. */
-  program: ['id', 'name', 'partnerType', 'description', 'terms', 'currency', 'enrolledAt'],
+  program: ['id', 'name', 'partnerType', 'description', 'terms', 'currency', 'enrolledAt', 'tier'],
   /** A colleague at the same partner. */
   partnerUser: ['id', 'name', 'email', 'role', 'status'],
   /**
@@ -31,6 +31,21 @@ export const PARTNER_VISIBLE_FIELDS = {
   deal: ['id', 'name', 'stage', 'closeDate', 'nextStep', 'role'],
   /** An account the partner registered. */
   account: ['id', 'name', 'domain'],
+  /**
+   * One of the partner's own commission ledger lines. `customer` is masked; `explanation` is the
+   * summary, rule, tier, credit and modifiers only. Internal: fraud flags and signals (only
+   * `underReview` shows), review notes and reviewer, idempotency key, payout internals, plan id.
+   */
+  commissionEntry: [
+    'id', 'programId', 'programName', 'kind', 'sourceType', 'sourceId', 'amount', 'base', 'rateBp', 'status', 'holdUntil', 'underReview',
+    'customer', 'explanation', 'earnedAt', 'approvedAt', 'paidAt',
+  ],
+  /** One of the partner's own referral links. Internal: custom domain, parameters, who created it. */
+  link: ['id', 'programId', 'programName', 'code', 'name', 'url', 'destinationUrl', 'status', 'stats', 'createdAt'],
+  /** A lead or sale credited to the partner; `customer` is the masked email only. Internal: external ids, refs, IP, accrual status, details. */
+  conversion: ['id', 'kind', 'programId', 'linkCode', 'customer', 'amount', 'product', 'occurredAt'],
+  /** One of the partner's own payouts (approved or later). Internal: failure reason, provider ids, idempotency key, holds. */
+  payout: ['id', 'runNumber', 'status', 'amount', 'methodType', 'statementNumber', 'entryCount', 'createdAt', 'paidAt'],
 } as const;
 
 export type PartnerVisibleEntity = keyof typeof PARTNER_VISIBLE_FIELDS;

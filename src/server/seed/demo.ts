@@ -5,8 +5,13 @@ import { newId } from '../platform/ids.ts';
 import { authUser } from '../platform/schema.ts';
 import { seedDemoDeals } from '../modules/deals/demo.ts';
 import { seedDemoRegistrations } from '../modules/registrations/demo.ts';
+import { seedDemoPayouts } from '../modules/payouts/demo.ts';
+import { seedDemoBilling } from '../modules/billing/demo.ts';
+import { seedDemoTracking } from '../modules/tracking/demo.ts';
+import { seedDemoCommissions } from '../modules/commissions/demo.ts';
 import { createPartner, enrollPartner, invitePartnerUser } from '../modules/partners/service.ts';
 import { createProgram } from '../modules/programs/service.ts';
+import { DEMO_TIERS, seedDemoTiers } from '../modules/programs/demo.ts';
 import { workspace } from '../modules/workspaces/schema.ts';
 import { createWorkspace, inviteMember } from '../modules/workspaces/service.ts';
 import { member } from '../modules/workspaces/schema.ts';
@@ -85,11 +90,12 @@ export async function seedDemo(s: Services): Promise<{ workspaceId: string }> {
     name: 'Reseller Program',
     partnerType: 'reseller',
     description: 'Resell Acme Cloud with tiered margins, deal registration and MDF.',
-    terms: 'Registered deals are protected for 90 days. Margins by tier: Silver 15%, Gold 20%, Platinum 25%.',
+    terms: 'Registered deals are protected for 90 days. Margins by tier: Registered 10%, Silver 15%, Gold 20%.',
     currency: 'EUR',
     status: 'active',
   });
   const programs = { referral: referral.id, reseller: reseller.id };
+  const tiers = { referral: await seedDemoTiers(ctx, referral.id), reseller: await seedDemoTiers(ctx, reseller.id) };
   for (const [i, p] of PARTNERS.entries()) {
     const created = await createPartner(ctx, {
       kind: p.kind ?? 'organization',
@@ -100,7 +106,11 @@ export async function seedDemo(s: Services): Promise<{ workspaceId: string }> {
       tags: p.tags,
       managerMemberId: i % 3 === 0 ? ownerMember.id : managerMemberId,
     });
-    for (const program of p.programs) await enrollPartner(ctx, created.id, programs[program]);
+    // Most partners sit on a tier (Registered, Silver, Gold in turn); every fifth has none yet.
+    for (const program of p.programs) {
+      const tierId = i % 5 === 4 ? null : tiers[program][DEMO_TIERS[(i + (program === 'reseller' ? 1 : 0)) % 3]];
+      await enrollPartner(ctx, created.id, programs[program], tierId);
+    }
     if (p.name === DEMO_PARTNER_USER.partner) {
       await invitePartnerUser(ctx, s.tokens, created.id, { email: DEMO_PARTNER_USER.email, name: DEMO_PARTNER_USER.name, role: 'admin' });
       await invitePartnerUser(ctx, s.tokens, created.id, { email: 'li.wei@northwind-consulting.example', name: 'Li Wei', role: 'seller' });
@@ -111,6 +121,11 @@ export async function seedDemo(s: Services): Promise<{ workspaceId: string }> {
   }
   await seedDemoDeals(ctx);
   await seedDemoRegistrations(ctx);
+  // Revenue: links and clicks → billing events → commissions → payouts (each reads what the one before left).
+  await seedDemoTracking(ctx);
+  await seedDemoBilling(ctx, s);
+  await seedDemoCommissions(ctx);
+  await seedDemoPayouts(ctx, s.secrets);
   await s.bus.drain();
   return { workspaceId: ws.id };
 }

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDeal, partnerUser } from '../modules/deals/test-fixtures.ts';
 import { registrationFixtures } from '../modules/registrations/test-fixtures.ts';
+import { payoutFixture } from '../modules/payouts/testing/fixtures.ts';
+import { billingFixtures } from '../modules/billing/test-corpus.ts';
 import { type TestApp, apiKeyFor, call, createTestApp, memberWithRole, ownerWithWorkspace } from './harness.ts';
 
 /**
@@ -19,6 +21,11 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   'PATCH /api/v1/partners/{id}': { name: 'Renamed' },
   'GET /api/v1/partners/{id}/enrollments': undefined,
   'POST /api/v1/partners/{id}/enrollments': { programId: '$program' },
+  'PATCH /api/v1/enrollments/{id}': { tierId: null },
+  'GET /api/v1/programs/{id}/tiers': undefined,
+  'POST /api/v1/programs/{id}/tiers': { name: 'Platinum' },
+  'PATCH /api/v1/tiers/{id}': { name: 'Renamed' },
+  'DELETE /api/v1/tiers/{id}': undefined,
   'GET /api/v1/partners/{id}/users': undefined,
   'POST /api/v1/partners/{id}/users': { email: 'someone@example.com', name: 'Someone', role: 'seller' },
   'GET /api/v1/partner-imports/{id}': undefined,
@@ -60,6 +67,42 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   'GET /api/v1/deals/{id}/signed-links': undefined,
   'DELETE /api/v1/signed-links/{id}': undefined,
   'DELETE /api/v1/sharing-rules/{id}': undefined,
+  'GET /api/v1/programs/{id}/payout-schedule': undefined,
+  'PUT /api/v1/programs/{id}/payout-schedule': { cadence: 'weekly', weekday: 1, threshold: { amountMinor: '0', currency: 'USD' } },
+  'GET /api/v1/partners/{id}/payout-method': undefined,
+  'GET /api/v1/partners/{id}/tax-profile': undefined,
+  'GET /api/v1/payout-runs/{id}': undefined,
+  'POST /api/v1/payout-runs/{id}/approve': undefined,
+  'POST /api/v1/payout-runs/{id}/execute': undefined,
+  'POST /api/v1/payout-runs/{id}/cancel': undefined,
+  'GET /api/v1/payout-runs/{id}/bank-file': undefined,
+  'GET /api/v1/payouts/{id}': undefined,
+  'POST /api/v1/payouts/{id}/retry': undefined,
+  'POST /api/v1/payouts/{id}/refresh': undefined,
+  'POST /api/v1/payouts/{id}/mark-paid': { reference: 'x' },
+  'POST /api/v1/payouts/{id}/cancel': undefined,
+  'GET /api/v1/payouts/{id}/statement.csv': undefined,
+  'GET /api/v1/payouts/{id}/statement.pdf': undefined,
+  'GET /api/v1/links/{id}': undefined,
+  'PATCH /api/v1/links/{id}': { name: 'Renamed' },
+  'GET /api/v1/links/{id}/analytics': undefined,
+  'GET /api/v1/programs/{id}/tracking-settings': undefined,
+  'PUT /api/v1/programs/{id}/tracking-settings': { attributionWindowDays: 30 },
+  'GET /api/v1/conversions/{id}': undefined,
+  'POST /api/v1/conversions/{id}/attribute': { partnerId: 'ptr_x' },
+  'GET /api/v1/billing-endpoints/{id}': undefined,
+  'PATCH /api/v1/billing-endpoints/{id}': { name: 'Renamed' },
+  'DELETE /api/v1/billing-endpoints/{id}': undefined,
+  'POST /api/v1/billing-endpoints/{id}/rotate-secret': {},
+  'GET /api/v1/billing-events/{id}': undefined,
+  'GET /api/v1/commission-plans/{id}': undefined,
+  'PATCH /api/v1/commission-plans/{id}': { name: 'Renamed' },
+  'POST /api/v1/commission-plans/{id}/activate': undefined,
+  'DELETE /api/v1/commission-plans/{id}': undefined,
+  'GET /api/v1/commission-entries/{id}': undefined,
+  'POST /api/v1/commission-entries/{id}/approve': {},
+  'POST /api/v1/commission-entries/{id}/hold': { reason: 'Looks odd' },
+  'POST /api/v1/commission-entries/{id}/reverse': { reason: 'Looks odd' },
 };
 
 /** Partner-scoped routes with an id: another partner's (or workspace's) record answers 404. */
@@ -70,6 +113,9 @@ const PORTAL_SAMPLE_BODIES: Record<string, unknown> = {
   'GET /api/v1/portal/programs/{id}/registration-form': undefined,
   'GET /api/v1/portal/programs/{id}/rules-of-engagement': undefined,
   'GET /api/v1/portal/deals/{id}': undefined,
+  'GET /api/v1/portal/payouts/{id}/statement.csv': undefined,
+  'GET /api/v1/portal/payouts/{id}/statement.pdf': undefined,
+  'GET /api/v1/portal/links/{id}/analytics': undefined,
 };
 
 /** Which of workspace B's records an `{id}` in this path refers to. */
@@ -99,6 +145,14 @@ beforeAll(async () => {
   bIds.programs = (await call(t, 'POST', '/api/v1/programs', { ...b.as, body: { name: 'B program', partnerType: 'referral', currency: 'USD' } })).body.id;
   bIds.partners = (await call(t, 'POST', '/api/v1/partners', { ...b.as, body: { name: 'B partner', type: 'referral' } })).body.id;
   await call(t, 'POST', `/api/v1/partners/${bIds.partners}/users`, { ...b.as, body: { email: 'pu@b.example', name: 'PU', role: 'admin' } });
+  bIds.tiers = (await call(t, 'POST', `/api/v1/programs/${bIds.programs}/tiers`, { ...b.as, body: { name: 'Gold' } })).body.id;
+  bIds.enrollments = (await call(t, 'POST', `/api/v1/partners/${bIds.partners}/enrollments`, { ...b.as, body: { programId: bIds.programs, tierId: bIds.tiers } })).body.id;
+  bIds.links = (await call(t, 'POST', '/api/v1/links', { ...b.as, body: { partnerId: bIds.partners, programId: bIds.programs, destinationUrl: 'https://b.example' } })).body.id;
+  bIds.conversions = (await call(t, 'POST', '/api/v1/track/lead', { ...b.as, body: { customer: { externalId: 'b-customer' } } })).body.conversion.id;
+  bIds['commission-plans'] = (await call(t, 'POST', '/api/v1/commission-plans', { ...b.as, body: { programId: bIds.programs, document: {} } })).body.id;
+  bIds['commission-entries'] = (
+    await call(t, 'POST', '/api/v1/commission-entries', { ...b.as, body: { partnerId: bIds.partners, programId: bIds.programs, amount: { amountMinor: '100', currency: 'USD' }, reason: 'B bonus' } })
+  ).body.id;
   bIds['partner-imports'] = (await call(t, 'POST', '/api/v1/partner-imports', { ...b.as, body: { csv: 'name,type\nZed,agency\n' } })).body.id;
   await t.services.bus.drain();
   const outbox = await call(t, 'GET', '/api/v1/mail-outbox', b.as);
@@ -112,6 +166,10 @@ beforeAll(async () => {
     await makeDeal(t, b.as, { name: 'B deal', account: { name: 'B deal customer' }, credits: [{ partnerId: bIds.partners, role: 'sourced', shareBp: 10000 }] })
   ).id;
   bIds['signed-links'] = (await call(t, 'POST', `/api/v1/deals/${bIds.deals}/signed-links`, { ...b.as, body: { partnerId: bIds.partners } })).body.id;
+  const bPayout = await payoutFixture(t, b.as, { workspaceId: b.workspaceId, programId: bIds.programs, partnerId: bIds.partners }, true);
+  bIds['payout-runs'] = bPayout.runId;
+  bIds.payouts = bPayout.payoutId;
+  Object.assign(bIds, await billingFixtures(t, (path, body) => call(t, 'POST', path, { ...b.as, body })));
   bIds['sharing-rules'] = (await call(t, 'PUT', '/api/v1/sharing-rules', { ...b.as, body: { rules: [{ object: 'deal', field: 'amount', mode: 'banded' }] } })).body.data[0].id;
 });
 let bRegistrationProgram = '';
@@ -147,6 +205,9 @@ describe('tenancy', () => {
     const lists = ['/api/v1/partners', '/api/v1/programs', '/api/v1/members', '/api/v1/invitations', '/api/v1/api-keys', '/api/v1/audit-entries', '/api/v1/mail-outbox'];
     lists.push('/api/v1/accounts', '/api/v1/registrations', '/api/v1/conflicts', '/api/v1/pipelines', '/api/v1/deals', '/api/v1/sharing-rules');
     lists.push('/api/v1/metrics/partner-performance?groupBy=partner');
+    lists.push('/api/v1/commission-plans', '/api/v1/commission-entries');
+    lists.push('/api/v1/billing-endpoints', '/api/v1/billing-events');
+    lists.push('/api/v1/links', '/api/v1/conversions', '/api/v1/tracking/analytics/partners');
     for (const path of lists) {
       const res = await call(t, 'GET', path, a.as);
       expect(res.status).toBe(200);
@@ -177,6 +238,8 @@ describe('partner scope', () => {
       registrations: [bIds.registrations, aFixtures.registrations],
       programs: [bRegistrationProgram, aFixtures.programs],
       deals: [bIds.deals, otherPartnerDeal],
+      payouts: [bIds.payouts, (await payoutFixture(t, a.as, { workspaceId: a.workspaceId, programId: aFixtures.programs, partnerId: aFixtures.partners }, true)).payoutId],
+      links: [bIds.links, (await call(t, 'POST', '/api/v1/links', { ...a.as, body: { partnerId: aFixtures.partners, programId: aFixtures.programs, destinationUrl: 'https://a.example' } })).body.id],
     };
     for (const [route, body] of Object.entries(PORTAL_SAMPLE_BODIES)) {
       const [method, path] = route.split(' ');

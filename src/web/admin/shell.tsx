@@ -1,7 +1,10 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { getRouteApi, Link, Outlet, useNavigate, useRouter } from '@tanstack/react-router';
 import {
+  CircleDollarSign,
+  Banknote,
   Building2,
+  ChartColumn,
   ChevronsUpDown,
   ClipboardCheck,
   EyeOff,
@@ -10,13 +13,17 @@ import {
   Inbox,
   KeyRound,
   Layers,
+  Link2,
   LogOut,
   Menu,
   Plus,
+  Receipt,
   Route,
   ScrollText,
   Users,
   UsersRound,
+  Webhook,
+  Workflow,
   X,
 } from 'lucide-react';
 import { Dialog as DialogPrimitive } from 'radix-ui';
@@ -47,6 +54,15 @@ const MAIN_NAV: NavItem[] = [
   { to: '/app/programs', label: 'Programs', icon: Layers },
   { to: '/app/registrations', label: 'Registrations', icon: ClipboardCheck, permission: 'registrations:read' },
   { to: '/app/pipeline', label: 'Pipeline', icon: Handshake, permission: 'deals:read' },
+  { to: '/app/reports', label: 'Reports', icon: ChartColumn, permission: 'metrics:read' },
+];
+
+/** Revenue: tracking, commissions and payouts (issue 4). Each part adds its own entry. */
+const REVENUE_NAV: NavItem[] = [
+  { to: '/app/links', label: 'Links', icon: Link2, permission: 'links:read' },
+  { to: '/app/conversions', label: 'Conversions', icon: Receipt, permission: 'conversions:read' },
+  { to: '/app/commissions', label: 'Commissions', icon: CircleDollarSign, permission: 'commissions:read' },
+  { to: '/app/payouts', label: 'Payouts', icon: Banknote, permission: 'payouts:read' },
 ];
 
 const SETTINGS_NAV: NavItem[] = [
@@ -55,8 +71,11 @@ const SETTINGS_NAV: NavItem[] = [
   { to: '/app/settings/audit-log', label: 'Audit log', icon: ScrollText, permission: 'audit:read' },
   { to: '/app/settings/registration-routing', label: 'Registration routing', icon: Route, permission: 'registrations:read' },
   { to: '/app/settings/sharing-rules', label: 'Sharing rules', icon: EyeOff, permission: 'sharing:manage' },
+  { to: '/app/settings/pipeline-stages', label: 'Pipeline stages', icon: Workflow, permission: 'deals:read' },
   { to: '/app/settings/mail-outbox', label: 'Mail outbox', icon: Inbox, permission: 'mail_outbox:read' },
+  { to: '/app/settings/billing-webhooks', label: 'Billing webhooks', icon: Webhook, permission: 'billing:configure' },
   { to: '/app/settings/workspace', label: 'Workspace', icon: Building2 },
+  { to: '/app/settings/payouts', label: 'Payout settings', icon: Banknote, permission: 'payouts:read' },
 ];
 
 function NavLinks({ onNavigate }: { onNavigate?: () => void }) {
@@ -80,6 +99,14 @@ function NavLinks({ onNavigate }: { onNavigate?: () => void }) {
   return (
     <nav aria-label="Console" className="grid gap-6">
       <ul className="grid gap-0.5">{MAIN_NAV.filter((entry) => !entry.permission || can(entry.permission)).map(item)}</ul>
+      {REVENUE_NAV.some((entry) => !entry.permission || can(entry.permission)) ? (
+        <div>
+          <h2 className="mb-1.5 px-2.5 text-xs font-medium tracking-wide text-slate-400 uppercase">Revenue</h2>
+          <ul className="grid gap-0.5">
+            {REVENUE_NAV.filter((entry) => !entry.permission || can(entry.permission)).map(item)}
+          </ul>
+        </div>
+      ) : null}
       <div>
         <h2 className="mb-1.5 px-2.5 text-xs font-medium tracking-wide text-slate-400 uppercase">Settings</h2>
         <ul className="grid gap-0.5">

@@ -87,7 +87,10 @@ function ProgramCard({ program }: { program: PortalProgram }) {
         <span className="flex size-10 items-center justify-center rounded-lg bg-brand-50 text-brand-600">
           <Layers className="size-5" aria-hidden />
         </span>
-        <Badge tone="brand">{labelOf(PARTNER_TYPES, program.partnerType)}</Badge>
+        <span className="flex flex-wrap justify-end gap-1.5">
+          {program.tier ? <Badge tone="success">{program.tier.name} tier</Badge> : null}
+          <Badge tone="brand">{labelOf(PARTNER_TYPES, program.partnerType)}</Badge>
+        </span>
       </div>
       <h3 className="mt-4 text-base font-semibold text-slate-900">{program.name}</h3>
       <p className="mt-1 flex-1 text-sm text-slate-600">{program.description || 'No description yet.'}</p>

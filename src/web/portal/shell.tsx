@@ -32,6 +32,9 @@ export const portalMeQuery = {
 const NAV = [
   { to: '/portal', label: 'Home', exact: true },
   { to: '/portal/deals', label: 'Deals' },
+  { to: '/portal/links', label: 'Links' },
+  { to: '/portal/earnings', label: 'Earnings' },
+  { to: '/portal/payouts', label: 'Payouts' },
   { to: '/portal/team', label: 'Team' },
   { to: '/portal/profile', label: 'Profile' },
 ] as const;

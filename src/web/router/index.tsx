@@ -117,6 +117,31 @@ const dealRoute = createRoute({
   path: 'pipeline/$dealId',
   component: lazyRouteComponent(() => import('../admin/pipeline/detail'), 'DealPage'),
 });
+const linksRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: 'links',
+  component: lazyRouteComponent(() => import('../admin/links/list'), 'LinksPage'),
+});
+const conversionsRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: 'conversions',
+  component: lazyRouteComponent(() => import('../admin/conversions/list'), 'ConversionsPage'),
+});
+const commissionsRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: 'commissions',
+  component: lazyRouteComponent(() => import('../admin/commissions/page'), 'CommissionsPage'),
+});
+const payoutRunsRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: 'payouts',
+  component: lazyRouteComponent(() => import('../admin/payouts/runs'), 'PayoutRunsPage'),
+});
+const payoutRunRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: 'payouts/$runId',
+  component: lazyRouteComponent(() => import('../admin/payouts/run'), 'PayoutRunPage'),
+});
 const settingsRoute = createRoute({
   getParentRoute: () => consoleRoute,
   path: 'settings',
@@ -159,12 +184,32 @@ const registrationRoutingRoute = createRoute({
   path: 'registration-routing',
   component: lazyRouteComponent(() => import('../admin/settings/registration-routing'), 'RegistrationRoutingPage'),
 });
+const billingWebhooksRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: 'billing-webhooks',
+  component: lazyRouteComponent(() => import('../admin/settings/billing-webhooks'), 'BillingWebhooksPage'),
+});
+const pipelineStagesRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: 'pipeline-stages',
+  component: lazyRouteComponent(() => import('../admin/settings/pipeline-stages'), 'PipelineStagesPage'),
+});
+const reportsRoute = createRoute({
+  getParentRoute: () => consoleRoute,
+  path: 'reports',
+  component: lazyRouteComponent(() => import('../admin/reports/index'), 'ReportsPage'),
+});
 const workspaceRoute = createRoute({
   getParentRoute: () => settingsRoute,
   path: 'workspace',
   component: lazyRouteComponent(() => import('../admin/settings/workspace'), 'WorkspaceSettingsPage'),
 });
 
+const payoutSettingsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: 'payouts',
+  component: lazyRouteComponent(() => import('../admin/payouts/settings'), 'PayoutSettingsPage'),
+});
 const portalSignInRoute = createRoute({
   getParentRoute: () => portalRoute,
   path: 'sign-in',
@@ -212,6 +257,21 @@ const portalRulesRoute = createRoute({
   path: 'programs/$programId/rules',
   component: lazyRouteComponent(() => import('../portal/deals/rules'), 'PortalRulesPage'),
 });
+const portalLinksRoute = createRoute({
+  getParentRoute: () => portalShellRoute,
+  path: 'links',
+  component: lazyRouteComponent(() => import('../portal/links/page'), 'PortalLinksPage'),
+});
+const portalEarningsRoute = createRoute({
+  getParentRoute: () => portalShellRoute,
+  path: 'earnings',
+  component: lazyRouteComponent(() => import('../portal/earnings/page'), 'PortalEarningsPage'),
+});
+const portalPayoutsRoute = createRoute({
+  getParentRoute: () => portalShellRoute,
+  path: 'payouts',
+  component: lazyRouteComponent(() => import('../portal/payouts/page'), 'PortalPayoutsPage'),
+});
 const portalProfileRoute = createRoute({
   getParentRoute: () => portalShellRoute,
   path: 'profile',
@@ -251,6 +311,12 @@ const routeTree = rootRoute.addChildren([
       registrationRoute,
       pipelineRoute,
       dealRoute,
+      reportsRoute,
+      linksRoute,
+      conversionsRoute,
+      commissionsRoute,
+      payoutRunsRoute,
+      payoutRunRoute,
       settingsRoute.addChildren([
         teamRoute,
         apiKeysRoute,
@@ -259,7 +325,10 @@ const routeTree = rootRoute.addChildren([
         mailMessageRoute,
         sharingRulesRoute,
         registrationRoutingRoute,
+        billingWebhooksRoute,
         workspaceRoute,
+        payoutSettingsRoute,
+        pipelineStagesRoute,
       ]),
     ]),
   ]),
@@ -268,6 +337,9 @@ const routeTree = rootRoute.addChildren([
     portalShellRoute.addChildren([
       portalHomeRoute,
       portalDealsRoute,
+      portalLinksRoute,
+      portalEarningsRoute,
+      portalPayoutsRoute,
       portalRegisterRoute,
       portalRegistrationRoute,
       portalRulesRoute,

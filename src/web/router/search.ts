@@ -68,9 +68,9 @@ export function validatePipelineSearch(search: Record<string, unknown>): Pipelin
   };
 }
 
-export type ProgramTab = 'general' | 'registration' | 'sharing';
+export type ProgramTab = 'general' | 'registration' | 'sharing' | 'commissions';
 
 export function validateProgramSearch(search: Record<string, unknown>): { tab?: ProgramTab } {
   const tab = search.tab;
-  return { tab: tab === 'registration' || tab === 'sharing' ? tab : undefined };
+  return { tab: tab === 'registration' || tab === 'sharing' || tab === 'commissions' ? tab : undefined };
 }

@@ -83,7 +83,7 @@ function loadCorpus(): { records: CorpusRecord[]; hardNegatives: { cluster_a: st
 const pairs = (n: number) => (n * (n - 1)) / 2;
 
 /** Runs the evaluation on a throw-away in-memory PGlite. `sweep` lists extra thresholds to report. */
-export async function evaluateMatchQuality(options: { threshold?: number; sweep?: number[] } = {}): Promise<MatchQualityReport> {
+export async function evaluateMatchQuality(options: { threshold?: number; sweep?: number[]; brandRule?: boolean } = {}): Promise<MatchQualityReport> {
   const threshold = options.threshold ?? NAME_SIMILARITY_THRESHOLD;
   const { records, hardNegatives } = loadCorpus();
 
@@ -118,7 +118,7 @@ export async function evaluateMatchQuality(options: { threshold?: number; sweep?
     const decided = await rows(sql`
       select a.match_name as a, b.match_name as b
       from match_names a join match_names b on a.match_name <= b.match_name
-        and ${nameMatches(sql.raw('a.match_name'), sql.raw('b.match_name'), threshold)}`);
+        and ${nameMatches(sql.raw('a.match_name'), sql.raw('b.match_name'), threshold, { brandRule: options.brandRule ?? true })}`);
     const selfMatched = new Set<string>();
     const matchedPairs: [string, string][] = [];
     for (const r of decided) {

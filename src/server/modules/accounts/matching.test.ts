@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeCompanyName } from './matching.ts';
+import { brandOf, editDistanceAtMost, normalizeCompanyName } from './matching.ts';
 
 /** Variants as they occur in the PATSTAT reference file (patstat_reference.csv, `person_name`). */
 const SAME: [string, string[]][] = [
@@ -37,7 +37,49 @@ describe('normalizeCompanyName', () => {
     // Letters of a legal form inside a word stay.
     expect(normalizeCompanyName('Coca-Cola Company')).toBe('coca cola');
     expect(normalizeCompanyName('Agora Incubator')).toBe('agora incubator');
-    expect(normalizeCompanyName('Basf SE')).toBe('basf se');
+    expect(normalizeCompanyName('Basf SE')).toBe('basf');
+  });
+
+  it('removes legal forms of many countries, spelled out or abbreviated', () => {
+    const forms = ['S.A.R.L.', 'S.R.L.', 'Sp. z o.o.', 's.r.o.', 'GmbH & Co. KG', 'KGaA', 'S.A. de C.V.', 'Sdn. Bhd.', 'Pvt. Ltd.', 'Oyj', 'ASA', 'A/S', 'Kft.', 'Lda', 'S.L.', 'LLP', 'Aktiebolag', 'Société Anonyme', 'Public Limited Company'];
+    for (const form of forms) expect(normalizeCompanyName(`Kestrel Windows ${form}`), form).toBe('kestrel windows');
+  });
+
+  it('drops the Dutch royal predicate (and its typos) as a first word, and a trailing country code', () => {
+    expect(normalizeCompanyName('Koninklijke Philips Electronics N.V.')).toBe('philips electronics');
+    expect(normalizeCompanyName('KONINKLIKE PHILIPS ELECTRONICS')).toBe('philips electronics');
+    expect(normalizeCompanyName('Koninkl. DSM N.V.')).toBe('dsm');
+    expect(normalizeCompanyName('UNILEVER N.V. NL')).toBe('unilever');
+    expect(normalizeCompanyName('ASML US, Inc.')).toBe('asml');
+    // Only as a first word, and never the whole name.
+    expect(normalizeCompanyName('Huis Koninklijke')).toBe('huis koninklijke');
+    expect(normalizeCompanyName('Koninklijke')).toBe('koninklijke');
+    expect(normalizeCompanyName('US')).toBe('us');
+  });
+
+  it('bounds edit distances (optimal string alignment)', () => {
+    expect(editDistanceAtMost('koninklike', 'koninklijke', 2)).toBe(true);
+    expect(editDistanceAtMost('kinonklijke', 'koninklijke', 2)).toBe(true);
+    expect(editDistanceAtMost('kontinental', 'koninklijke', 2)).toBe(false);
+  });
+});
+
+describe('brandOf (the brand rule)', () => {
+  it('gives the first word of a name of two words or more when it is distinctive', () => {
+    expect(brandOf('philips gloeilampenfabrieken')).toBe('philips');
+    expect(brandOf('philips electronics')).toBe('philips');
+  });
+
+  it('does not apply to bare brands, short or generic first words, or names with an entity word', () => {
+    expect(brandOf('sanofi')).toBeNull(); // the parent, never merged with a subsidiary
+    expect(brandOf('dsm ip assets')).toBeNull();
+    expect(brandOf('acme systems')).toBeNull(); // four letters: too short to be distinctive
+    expect(brandOf('general motors')).toBeNull();
+    expect(brandOf('schlumberger holdings')).toBeNull();
+    expect(brandOf('philips intellectual property and standards')).toBeNull();
+    expect(brandOf('philips patentverwaltung')).toBeNull(); // compounds count (word beginnings)
+    expect(brandOf('shell internationale research maatschappij')).toBeNull();
+    expect(brandOf('schlumberger canada')).toBeNull(); // a national subsidiary
   });
 
   it('keeps holding(s): a holding is a different legal entity in the ground truth', () => {

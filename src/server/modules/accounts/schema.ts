@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, index, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { partner } from '../partners/schema.ts';
 import { workspace } from '../workspaces/schema.ts';
 
@@ -19,13 +19,28 @@ export const account = pgTable(
     country: text('country'),
     /** The partner that holds the customer (renewals keep it). */
     incumbentPartnerId: text('incumbent_partner_id').references(() => partner.id, { onDelete: 'set null' }),
+    /**
+     * Someone has a claim on this customer: an active registration (submitted, info requested,
+     * approved), an open deal, or an incumbent partner. Kept by database triggers (migration
+     * 0007_accounts_claimed) so no code path can forget it; only claimed accounts can conflict,
+     * so the conflict check's name search reads the small partial index below.
+     */
+    claimed: boolean('claimed').notNull().default(false),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('account_ws_domain_uq').on(t.workspaceId, t.domain).where(sql`${t.domain} is not null`),
     index('account_ws_id_idx').on(t.workspaceId, t.id),
-    index('account_match_name_trgm_idx').using('gin', sql`${t.matchName} gin_trgm_ops`),
+    index('account_claimed_name_trgm_idx')
+      .using('gin', sql`${t.matchName} gin_trgm_ops`)
+      .where(sql`${t.claimed}`),
+    // The brand rule's candidates (accounts/matching.ts brandOf): claimed names of two words or more, by first
+    // word. The predicate is not implied by the similar-name search (claimed alone), so the planner can never read
+    // this index whole in place of the trigram index there (it did on small tables).
+    index('account_claimed_brand_idx')
+      .on(sql`split_part(${t.matchName}, ' ', 1)`)
+      .where(sql`${t.claimed} and strpos(${t.matchName}, ' ') > 0`),
   ],
 );
 

@@ -8,7 +8,13 @@ export const ZStageKind = z.enum(STAGE_KINDS).openapi('StageKind');
 
 /** Deal fields a stage can require before a deal may enter it. */
 export const REQUIRABLE_FIELDS = ['amount', 'closeDate', 'nextStep', 'ownerMemberId', 'credits'] as const;
-export const ZRequirableField = z.enum(REQUIRABLE_FIELDS).openapi('StageRequirableField');
+/** `custom.<key>`: a custom registration field (the program's policy) that the deal's registration must have filled in. */
+export const CUSTOM_REQUIREMENT = /^custom\.[a-zA-Z][a-zA-Z0-9_]{0,39}$/;
+export const ZRequirableField = z
+  .union([z.enum(REQUIRABLE_FIELDS), z.string().regex(CUSTOM_REQUIREMENT, 'must be amount, closeDate, nextStep, ownerMemberId, credits or custom.<field key>')])
+  .openapi('StageRequirableField', {
+    description: 'A deal field, or `custom.<key>`: a custom registration field the deal\'s registration must have a value for',
+  });
 
 export const CREDIT_ROLES = ['sourced', 'influenced', 'reseller', 'fulfillment'] as const;
 export const ZCreditRole = z.enum(CREDIT_ROLES).openapi('CreditRole');
@@ -45,7 +51,7 @@ export const ZStageInput = z
     name: z.string().trim().min(1, 'must not be empty').max(80),
     winProbabilityBp: ZBasisPoints,
     kind: ZStageKind.default('open'),
-    requiredFields: z.array(ZRequirableField).max(REQUIRABLE_FIELDS.length).default([]),
+    requiredFields: z.array(ZRequirableField).max(20).default([]),
   })
   .openapi('StageInput');
 export type StageInput = z.infer<typeof ZStageInput>;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEntry, event } from '../../platform/schema.ts';
 import { type TestApp, call, createTestApp, memberWithRole, ownerWithWorkspace } from '../../test/harness.ts';
 import { account } from '../accounts/schema.ts';
+import { registration } from '../registrations/schema.ts';
 import { attributionErrors, createDealFromRegistration, memberIdOfUser } from './service.ts';
 import { insertRegistration, makeDeal, makePartner, stageIds } from './test-fixtures.ts';
 
@@ -332,6 +333,42 @@ describe('attribution', () => {
     expect(renewal).toMatchObject({ isRenewal: true, origin: 'partner', credits: [{ partnerId: kestrel, role: 'reseller', shareBp: 10000 }] });
     const notRenewal = await makeDeal(t, vendor.as, { name: 'Upsell', accountId: acct.account.id });
     expect(notRenewal.credits).toEqual([]);
+  });
+});
+
+describe('custom registration fields as stage requirements', () => {
+  it('requires custom.<key> from the deal\'s registration before the stage (422 customFields.<key>), and validates the key', async () => {
+    const p = (await call(t, 'POST', '/api/v1/pipelines', { ...vendor.as, body: { name: 'Custom gate' } })).body;
+    const [reg, qual, prop, neg, won, lost] = p.stages;
+    const body = (required: string[]) => ({
+      stages: [
+        { id: reg.id, name: reg.name, winProbabilityBp: 1000 },
+        { id: qual.id, name: qual.name, winProbabilityBp: 2500, requiredFields: required },
+        { id: prop.id, name: prop.name, winProbabilityBp: 5000 },
+        { id: neg.id, name: neg.name, winProbabilityBp: 7500 },
+        { id: won.id, name: won.name, winProbabilityBp: 10000, kind: 'won' },
+        { id: lost.id, name: lost.name, winProbabilityBp: 0, kind: 'lost' },
+      ],
+    });
+    const bad = await call(t, 'PATCH', `/api/v1/pipelines/${p.id}/stages`, { ...vendor.as, body: body(['custom.9lives']) });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(['stages.1.requiredFields.0']);
+    const ok = await call(t, 'PATCH', `/api/v1/pipelines/${p.id}/stages`, { ...vendor.as, body: body(['custom.industry', 'closeDate']) });
+    expect(ok.status).toBe(200);
+    expect(ok.body.stages[1].requiredFields).toEqual(['custom.industry', 'closeDate']);
+
+    const d = await makeDeal(t, vendor.as, { name: 'Gated deal', account: { name: 'Gated Co' }, pipelineId: p.id, closeDate: '2026-12-01' });
+    const direct = await call(t, 'POST', `/api/v1/deals/${d.id}/stage`, { ...vendor.as, body: { stageId: qual.id } });
+    expect(direct.status).toBe(422);
+    expect(direct.body.errors.map((e: { path: string }) => e.path)).toEqual(['customFields.industry']);
+    // A registration linked to the deal with the field empty, then filled in.
+    const linked = await insertRegistration(t.services.db, {
+      workspaceId: vendor.workspaceId, programId, partnerId: northwind, accountName: 'Gated Co', status: 'approved', extra: { dealId: d.id, customFields: { industry: ' ' } },
+    });
+    expect((await call(t, 'POST', `/api/v1/deals/${d.id}/stage`, { ...vendor.as, body: { stageId: qual.id } })).status).toBe(422);
+    await t.services.db.update(registration).set({ customFields: { industry: 'Retail' } }).where(eq(registration.id, linked.id));
+    const moved = await call(t, 'POST', `/api/v1/deals/${d.id}/stage`, { ...vendor.as, body: { stageId: qual.id } });
+    expect(moved.status).toBe(200);
   });
 });
 

@@ -12,7 +12,7 @@ import { authUser } from '../../platform/schema.ts';
 import { account } from '../accounts/schema.ts';
 import { upsertAccount } from '../accounts/service.ts';
 import { partner } from '../partners/schema.ts';
-import type { registration } from '../registrations/schema.ts';
+import { registration } from '../registrations/schema.ts';
 import { member } from '../workspaces/schema.ts';
 import type {
   CreateDealRequest,
@@ -57,7 +57,7 @@ function toStage(row: StageRow) {
     position: row.position,
     winProbabilityBp: row.winProbabilityBp,
     kind: row.kind as StageKind,
-    requiredFields: row.requiredFields as RequirableField[],
+    requiredFields: row.requiredFields as string[],
   };
 }
 
@@ -499,9 +499,22 @@ async function assertMember(tx: Executor, workspaceId: string, memberId: string,
   if (!m) throw invalid(path, 'is not a member of this workspace');
 }
 
-/** The fields of `required` that are empty on the deal (for stage-change validation). */
-function missingFields(d: Pick<DealRow, 'amountMinor' | 'closeDate' | 'nextStep' | 'ownerMemberId'>, creditCount: number, required: string[]): string[] {
-  return required.filter((f) => {
+/**
+ * The fields of `required` that are empty on the deal (for stage-change validation). `custom.<key>`
+ * looks at the custom fields of the deal's registration (none: a deal without one lacks them all);
+ * it is reported as `customFields.<key>`.
+ */
+function missingFields(
+  d: Pick<DealRow, 'amountMinor' | 'closeDate' | 'nextStep' | 'ownerMemberId'>,
+  creditCount: number,
+  required: string[],
+  customFields: Record<string, unknown> | null = null,
+): string[] {
+  const missing = required.filter((f) => {
+    if (f.startsWith('custom.')) {
+      const value = customFields?.[f.slice('custom.'.length)];
+      return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+    }
     switch (f as RequirableField) {
       case 'amount':
         return d.amountMinor <= 0n;
@@ -517,6 +530,24 @@ function missingFields(d: Pick<DealRow, 'amountMinor' | 'closeDate' | 'nextStep'
         return false;
     }
   });
+  return missing.map((f) => (f.startsWith('custom.') ? `customFields.${f.slice('custom.'.length)}` : f));
+}
+
+/** The custom fields of the deal's registration (its own, or one linked to it), when a stage asks for any. */
+async function registrationCustomFields(tx: Executor, workspaceId: string, d: Pick<DealRow, 'id' | 'registrationId'>, required: string[]) {
+  if (!required.some((f) => f.startsWith('custom.'))) return null;
+  const [row] = await tx
+    .select({ customFields: registration.customFields })
+    .from(registration)
+    .where(
+      and(
+        eq(registration.workspaceId, workspaceId),
+        d.registrationId ? eq(registration.id, d.registrationId) : eq(registration.dealId, d.id),
+      ),
+    )
+    .orderBy(asc(registration.id))
+    .limit(1);
+  return row?.customFields ?? null;
 }
 
 function missingFieldsError(stageName: string, missing: string[]) {
@@ -681,7 +712,7 @@ export async function moveStage(ctx: WorkspaceContext, id: string, input: { stag
       .select({ partnerId: dealCredit.partnerId, role: dealCredit.role, shareBp: dealCredit.shareBp })
       .from(dealCredit)
       .where(eq(dealCredit.dealId, id));
-    const missing = missingFields(d, credits.length, target.requiredFields);
+    const missing = missingFields(d, credits.length, target.requiredFields, await registrationCustomFields(tx, ctx.workspaceId, d, target.requiredFields));
     if (target.kind === 'lost' && !input.lostReason) missing.push('lostReason');
     if (missing.length > 0) throw missingFieldsError(target.name, missing);
 

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { ZMoney } from '../../platform/money.ts';
 
 export const ZPerformanceQuery = z.object({
-  groupBy: z.enum(['partner', 'program', 'tier']).default('partner').openapi({ description: 'tier is not available yet (422): tiers arrive with the tiers feature' }),
+  groupBy: z.enum(['partner', 'program', 'tier']).default('partner').openapi({ description: "tier: the partner's tier (enrollment) in the registration's or deal's program; key id null = no tier" }),
   from: z
     .string()
     .refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO date or date-time')
@@ -21,7 +21,7 @@ const ZMoneyList = z.array(ZMoney).openapi({ description: 'One amount per curren
 
 export const ZPerformanceGroup = z
   .object({
-    key: z.object({ id: z.string().nullable(), name: z.string() }).openapi({ description: 'The partner or program; id null = deals with no program' }),
+    key: z.object({ id: z.string().nullable(), name: z.string() }).openapi({ description: 'The partner, program or tier (tier names read “Gold · Reseller Program”); id null = no program / no tier' }),
     registrations: z.object({
       total: z.number().int(),
       byStatus: z.record(z.string(), z.number().int()),
@@ -52,6 +52,6 @@ export const ZPerformanceGroup = z
   .openapi('PerformanceGroup');
 
 export const ZPartnerPerformance = z
-  .object({ groupBy: z.enum(['partner', 'program']), from: z.string(), to: z.string(), groups: z.array(ZPerformanceGroup) })
+  .object({ groupBy: z.enum(['partner', 'program', 'tier']), from: z.string(), to: z.string(), groups: z.array(ZPerformanceGroup) })
   .openapi('PartnerPerformance');
 export type PerformanceGroup = z.infer<typeof ZPerformanceGroup>;

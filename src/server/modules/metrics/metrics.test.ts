@@ -205,10 +205,36 @@ describe('partner performance', () => {
     expect(a.deals).toMatchObject({ won: 0, lost: 0, winRate: null, open: 2 }); // pipeline is a snapshot
   });
 
-  it('refuses tier grouping and bad ranges (422); keeps partners and other workspaces out', async () => {
-    const tier = await call(t, 'GET', '/api/v1/metrics/partner-performance?groupBy=tier', vendor.as);
-    expect(tier.status).toBe(422);
-    expect(tier.body.errors).toEqual([{ path: 'groupBy', message: 'tier grouping arrives with tiers; use partner or program' }]);
+  it("by tier: each registration and credited deal counts for the partner's tier in its program", async () => {
+    // Acorn is Silver and Birch Gold in Alpha; neither has a tier in Beta (not enrolled there).
+    const silver = (await call(t, 'POST', `/api/v1/programs/${alpha}/tiers`, { ...vendor.as, body: { name: 'Silver' } })).body.id;
+    const gold = (await call(t, 'POST', `/api/v1/programs/${alpha}/tiers`, { ...vendor.as, body: { name: 'Gold' } })).body.id;
+    for (const [partnerId, tierId] of [[acorn, silver], [birch, gold]]) {
+      const enrollmentId = (await call(t, 'GET', `/api/v1/partners/${partnerId}/enrollments`, vendor.as)).body.data[0].id;
+      expect((await call(t, 'PATCH', `/api/v1/enrollments/${enrollmentId}`, { ...vendor.as, body: { tierId } })).status).toBe(200);
+    }
+    const res = await call(t, 'GET', `/api/v1/metrics/partner-performance?groupBy=tier&${period}`, vendor.as);
+    expect(res.status).toBe(200);
+    expect(res.body.groupBy).toBe('tier');
+    expect(res.body.groups.map((g: { key: unknown }) => g.key)).toEqual([
+      { id: gold, name: 'Gold · Alpha program' },
+      { id: silver, name: 'Silver · Alpha program' },
+      { id: null, name: 'No tier' },
+    ]);
+    const [g, s, none] = res.body.groups;
+    // Silver: R1 (approved, 2 conflicts, D1 won €10,000) and R2 (rejected).
+    expect(s.registrations).toMatchObject({ total: 2, approved: 1, rejected: 1, approvalRate: 0.5, conflicts: 2, won: 1 });
+    expect(s.deals).toMatchObject({ open: 0, won: 1, lost: 0, winRate: 1, wonRevenue: [eur('1000000')] });
+    // Gold: R4 (expired after approval, D2 won €30,000).
+    expect(g.registrations).toMatchObject({ total: 1, approved: 1, conflicts: 1, won: 1 });
+    expect(g.deals).toMatchObject({ won: 1, wonRevenue: [eur('3000000')] });
+    // No tier: the Beta registrations (R3, R5 → D3) and the direct deals D4–D7 (no program); D4 counted once.
+    expect(none.registrations).toMatchObject({ total: 2, approved: 1 });
+    expect(none.deals).toMatchObject({ open: 3, won: 1, lost: 1, winRate: 0.5, wonRevenue: [eur('5000001')] });
+    expect(none.deals.revenueByRole).toMatchObject({ sourced: [eur('3000001')], influenced: [eur('2000000')] });
+  });
+
+  it('refuses bad groupings and ranges (422); keeps partners and other workspaces out', async () => {
     const bad = await call(t, 'GET', '/api/v1/metrics/partner-performance?from=yesterday&groupBy=region', vendor.as);
     expect(bad.status).toBe(422);
     expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['from', 'groupBy']);

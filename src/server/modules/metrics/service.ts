@@ -23,6 +23,10 @@ import type { PerformanceGroup, PerformanceQuery } from './contract.ts';
  * - Grouped by partner, a deal counts for every partner it credits (at its full amount for
  *   pipeline and deal size; revenue by role is amount × that partner's share). Grouped by
  *   program, a deal belongs to the program of its registration (id null: no program).
+ *   Grouped by tier, a registration belongs to its partner's tier in the registration's
+ *   program, and a deal to the tier (in the deal's program) of every partner it credits,
+ *   once per tier; revenue by role goes to each credited partner's tier. The tier is the
+ *   enrollment's tier now (tiers are not historized). Id null: no tier / no program.
  * - Amounts in different currencies are never added.
  */
 
@@ -99,7 +103,6 @@ function group(acc: Acc, key: string | null): PerformanceGroup {
 }
 
 export async function partnerPerformance(ctx: Pick<WorkspaceContext, 'workspaceId' | 'db'>, q: PerformanceQuery, now = new Date()) {
-  if (q.groupBy === 'tier') throw invalid('groupBy', 'tier grouping arrives with tiers; use partner or program');
   const groupBy = q.groupBy;
   const { from, to } = parseRange(q, now);
   const ws = ctx.workspaceId;
@@ -108,7 +111,7 @@ export async function partnerPerformance(ctx: Pick<WorkspaceContext, 'workspaceI
   const acc: Acc = new Map();
 
   // ── Registrations created in the period ──
-  const regKey = groupBy === 'partner' ? sql.raw('r.partner_id') : sql.raw('r.program_id');
+  const regKey = sql.raw(groupBy === 'partner' ? 'r.partner_id' : groupBy === 'program' ? 'r.program_id' : 'r.tier_id');
   const statusCounts = sql.join(
     STATUSES.map((st) => sql`count(*) filter (where r.status = ${st})::int as ${sql.raw(`"st_${st}"`)}`),
     sql`, `,
@@ -118,7 +121,8 @@ export async function partnerPerformance(ctx: Pick<WorkspaceContext, 'workspaceI
     sql`
       with regs as (
         select r.*,
-          coalesce(r.deal_id, (select d2.id from deal d2 where d2.workspace_id = r.workspace_id and d2.registration_id = r.id order by d2.id limit 1)) as linked_deal_id
+          coalesce(r.deal_id, (select d2.id from deal d2 where d2.workspace_id = r.workspace_id and d2.registration_id = r.id order by d2.id limit 1)) as linked_deal_id,
+          (select e.tier_id from enrollment e where e.workspace_id = r.workspace_id and e.partner_id = r.partner_id and e.program_id = r.program_id) as tier_id
         from registration r
         where r.workspace_id = ${ws} and r.created_at >= ${fromIso}::timestamptz and r.created_at < ${toIso}::timestamptz
       ),
@@ -163,13 +167,20 @@ export async function partnerPerformance(ctx: Pick<WorkspaceContext, 'workspaceI
   }
 
   // ── Deals: which group each deal belongs to ──
+  // The deal's program: that of its registration (or of a registration linked to it).
+  const dealProgram = sql`coalesce((select r.program_id from registration r where r.id = d.registration_id),
+                       (select r.program_id from registration r where r.workspace_id = d.workspace_id and r.deal_id = d.id order by r.id limit 1))`;
+  // A credited partner's tier in the deal's program (null: no tier, or a deal with no program).
+  const creditTierJoin = sql`left join enrollment e on e.workspace_id = d.workspace_id and e.partner_id = dc.partner_id and e.program_id = ${dealProgram}`;
   const dealGroups =
     groupBy === 'partner'
       ? sql`select distinct dc.deal_id, dc.partner_id as key from deal_credit dc where dc.workspace_id = ${ws}`
-      : sql`select d.id as deal_id,
-              coalesce((select r.program_id from registration r where r.id = d.registration_id),
-                       (select r.program_id from registration r where r.workspace_id = d.workspace_id and r.deal_id = d.id order by r.id limit 1)) as key
-            from deal d where d.workspace_id = ${ws}`;
+      : groupBy === 'program'
+        ? sql`select d.id as deal_id, ${dealProgram} as key from deal d where d.workspace_id = ${ws}`
+        : sql`select distinct dc.deal_id, e.tier_id as key
+              from deal_credit dc join deal d on d.id = dc.deal_id and d.workspace_id = dc.workspace_id
+              ${creditTierJoin}
+              where dc.workspace_id = ${ws}`;
   const closedInPeriod = sql`d.closed_at >= ${fromIso}::timestamptz and d.closed_at < ${toIso}::timestamptz`;
   const dealRows = await rows<{ key: string | null; currency: string; open: number; pipeline: string; weighted_bp: string; won: number; lost: number; won_amount: string }>(
     ctx.db,
@@ -221,8 +232,8 @@ export async function partnerPerformance(ctx: Pick<WorkspaceContext, 'workspaceI
   for (const r of velocity) group(acc, r.key).deals.medianDaysRegistrationToClose = round2(r.median_days);
 
   // Revenue by role: won deals closed in the period × each credit's share.
-  const roleKey = groupBy === 'partner' ? sql.raw('dc.partner_id') : sql.raw('g.key');
-  const roleJoin = groupBy === 'partner' ? sql`` : sql`join (${dealGroups}) g on g.deal_id = d.id`;
+  const roleKey = sql.raw(groupBy === 'partner' ? 'dc.partner_id' : groupBy === 'program' ? 'g.key' : 'e.tier_id');
+  const roleJoin = groupBy === 'partner' ? sql`` : groupBy === 'program' ? sql`join (${dealGroups}) g on g.deal_id = d.id` : creditTierJoin;
   const revenue = await rows<{ key: string | null; currency: string; role: Role; amount_bp: string }>(
     ctx.db,
     sql`
@@ -246,17 +257,19 @@ export async function partnerPerformance(ctx: Pick<WorkspaceContext, 'workspaceI
   const ids = [...acc.keys()].filter((k) => k !== '');
   const names = new Map<string, string>();
   if (ids.length > 0) {
-    const table = groupBy === 'partner' ? sql.raw('partner') : sql.raw('program');
+    const idList = sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    );
     const named = await rows<{ id: string; name: string }>(
       ctx.db,
-      sql`select id, name from ${table} where workspace_id = ${ws} and id in (${sql.join(
-        ids.map((id) => sql`${id}`),
-        sql`, `,
-      )})`,
+      groupBy === 'tier'
+        ? sql`select t.id, t.name || ' · ' || p.name as name from tier t join program p on p.id = t.program_id where t.workspace_id = ${ws} and t.id in (${idList})`
+        : sql`select id, name from ${sql.raw(groupBy)} where workspace_id = ${ws} and id in (${idList})`,
     );
     for (const n of named) names.set(n.id, n.name);
   }
-  const groups = [...acc.values()].map((g) => ({ ...g, key: { id: g.key.id, name: g.key.id ? (names.get(g.key.id) ?? g.key.id) : 'No program' } }));
+  const groups = [...acc.values()].map((g) => ({ ...g, key: { id: g.key.id, name: g.key.id ? (names.get(g.key.id) ?? g.key.id) : groupBy === 'tier' ? 'No tier' : 'No program' } }));
   groups.sort((a, b) => (a.key.id === null ? 1 : b.key.id === null ? -1 : a.key.name.localeCompare(b.key.name)));
   return { groupBy, from: fromIso, to: toIso, groups };
 }

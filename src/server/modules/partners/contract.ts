@@ -33,6 +33,9 @@ export const ZPartner = z
     tags: z.array(z.string()),
     managerMemberId: z.string().nullable(),
     managerName: z.string().nullable(),
+    tiers: z
+      .array(z.object({ programId: z.string(), tierId: z.string(), name: z.string(), rank: z.number().int() }))
+      .openapi({ description: "The partner's tier in each program where it has one" }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -82,11 +85,22 @@ export const ZEnrollment = z
     programId: z.string(),
     programName: z.string(),
     status: z.enum(['active', 'paused', 'terminated']),
+    tierId: z.string().nullable(),
+    tierName: z.string().nullable(),
+    tierRank: z.number().int().nullable(),
     createdAt: z.string(),
   })
   .openapi('Enrollment');
 export const ZEnrollmentPage = pageOf(ZEnrollment, 'EnrollmentPage');
-export const ZCreateEnrollmentRequest = z.object({ programId: z.string().min(1).max(64) }).openapi('CreateEnrollmentRequest');
+export const ZCreateEnrollmentRequest = z
+  .object({
+    programId: z.string().min(1).max(64),
+    tierId: z.string().min(1).max(64).nullish().openapi({ description: 'A tier of that program; default none' }),
+  })
+  .openapi('CreateEnrollmentRequest');
+export const ZUpdateEnrollmentRequest = z
+  .object({ tierId: z.string().min(1).max(64).nullable().openapi({ description: "A tier of the enrollment's program, or null for none" }) })
+  .openapi('UpdateEnrollmentRequest');
 
 export const ZPartnerUser = z
   .object({

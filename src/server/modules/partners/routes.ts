@@ -14,6 +14,7 @@ import {
   ZPartnerPage,
   ZPartnerUser,
   ZPartnerUserPage,
+  ZUpdateEnrollmentRequest,
   ZUpdatePartnerRequest,
 } from './contract.ts';
 import * as imports from './import-service.ts';
@@ -75,7 +76,19 @@ export function partnerRoutes() {
       request: { params: ZIdParam, ...jsonBody(ZCreateEnrollmentRequest) },
       responses: { 201: jsonResponse(ZEnrollment, 'Enrolled'), ...errorResponses, ...conflictResponse },
     }),
-    async (c) => c.json(await service.enrollPartner(workspaceCtx(c), c.req.valid('param').id, c.req.valid('json').programId), 201),
+    async (c) => {
+      const body = c.req.valid('json');
+      return c.json(await service.enrollPartner(workspaceCtx(c), c.req.valid('param').id, body.programId, body.tierId ?? null), 201);
+    },
+  );
+
+  r.openapi(
+    defineRoute({ kind: 'workspace', permission: 'partners:write' }, {
+      method: 'patch', path: '/enrollments/{id}', tags, summary: "Set a partner's tier in a program (tierId null clears it)",
+      request: { params: ZIdParam, ...jsonBody(ZUpdateEnrollmentRequest) },
+      responses: { 200: jsonResponse(ZEnrollment, 'Updated'), ...errorResponses },
+    }),
+    async (c) => c.json(await service.updateEnrollment(workspaceCtx(c), c.req.valid('param').id, c.req.valid('json')), 200),
   );
 
   r.openapi(

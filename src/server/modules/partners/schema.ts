@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { authUser } from '../../platform/schema.ts';
-import { program } from '../programs/schema.ts';
+import { program, tier } from '../programs/schema.ts';
 import { member, workspace } from '../workspaces/schema.ts';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -46,10 +46,15 @@ export const enrollment = pgTable(
       .notNull()
       .references(() => program.id, { onDelete: 'cascade' }),
     status: text('status').notNull(), // active | paused | terminated
+    tierId: text('tier_id').references(() => tier.id, { onDelete: 'restrict' }),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('enrollment_partner_program_uq').on(t.partnerId, t.programId), index('enrollment_program_idx').on(t.programId)],
+  (t) => [
+    uniqueIndex('enrollment_partner_program_uq').on(t.partnerId, t.programId),
+    index('enrollment_program_idx').on(t.programId),
+    index('enrollment_tier_idx').on(t.tierId),
+  ],
 );
 
 export const partnerUser = pgTable(

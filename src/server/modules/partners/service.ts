@@ -8,7 +8,8 @@ import { emit } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
 import { decodeCursor, encodeCursor, toPage } from '../../platform/pagination.ts';
 import type { TokenService } from '../../platform/tokens.ts';
-import { program } from '../programs/schema.ts';
+import { program, tier } from '../programs/schema.ts';
+import { assertTierOfProgram } from '../programs/tiers.ts';
 import { member } from '../workspaces/schema.ts';
 import type { CreatePartnerRequest, InvitePartnerUserRequest, PartnerListQuery, UpdatePartnerRequest } from './contract.ts';
 import { enrollment, partner, partnerUser } from './schema.ts';
@@ -17,7 +18,13 @@ export const PARTNER_USER_INVITED = 'partner_user.invited';
 const PARTNER_INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
 
 type PartnerRow = typeof partner.$inferSelect;
-export function toPartner(row: PartnerRow, managerName: string | null) {
+export interface PartnerTier {
+  programId: string;
+  tierId: string;
+  name: string;
+  rank: number;
+}
+export function toPartner(row: PartnerRow, managerName: string | null, tiers: PartnerTier[] = []) {
   return {
     id: row.id,
     kind: row.kind as 'organization' | 'individual',
@@ -29,6 +36,7 @@ export function toPartner(row: PartnerRow, managerName: string | null) {
     tags: row.tags,
     managerMemberId: row.managerMemberId,
     managerName,
+    tiers,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -37,6 +45,9 @@ export type PartnerView = ReturnType<typeof toPartner>;
 
 /** The assigned manager's name (drizzle leaves columns unqualified in select-list subqueries, hence plain SQL). */
 const managerName = sql<string | null>`(select u.name from member m join auth_user u on u.id = m.user_id where m.id = "partner"."manager_member_id")`;
+/** The partner's tier per program (one small indexed subquery; enrollment is unique per partner and program). */
+const partnerTiers = sql<PartnerTier[] | string>`(select coalesce(json_agg(json_build_object('programId', e.program_id, 'tierId', t.id, 'name', t.name, 'rank', t.rank) order by e.program_id), '[]'::json) from enrollment e join tier t on t.id = e.tier_id where e.partner_id = "partner"."id")`;
+const parseTiers = (value: PartnerTier[] | string | null): PartnerTier[] => (typeof value === 'string' ? JSON.parse(value) : (value ?? []));
 
 export async function listPartners(ctx: WorkspaceContext, query: PartnerListQuery) {
   const filters: (SQL | undefined)[] = [eq(partner.workspaceId, ctx.workspaceId)];
@@ -69,7 +80,7 @@ export async function listPartners(ctx: WorkspaceContext, query: PartnerListQuer
   }
   const order = descending ? desc : asc;
   const rows = await ctx.db
-    .select({ p: partner, managerName })
+    .select({ p: partner, managerName, tiers: partnerTiers })
     .from(partner)
     .where(and(...filters))
     .orderBy(...(byName ? [order(partner.name), order(partner.id)] : [order(partner.id)]))
@@ -78,17 +89,17 @@ export async function listPartners(ctx: WorkspaceContext, query: PartnerListQuer
     rows,
     query.limit,
     (r) => encodeCursor([byName ? r.p.name : r.p.createdAt.toISOString(), r.p.id]),
-    (r) => toPartner(r.p, r.managerName),
+    (r) => toPartner(r.p, r.managerName, parseTiers(r.tiers)),
   );
 }
 
 export async function getPartner(ctx: Pick<WorkspaceContext, 'workspaceId' | 'db'>, id: string) {
   const [row] = await ctx.db
-    .select({ p: partner, managerName })
+    .select({ p: partner, managerName, tiers: partnerTiers })
     .from(partner)
     .where(and(eq(partner.workspaceId, ctx.workspaceId), eq(partner.id, id)));
   if (!row) throw notFound('Partner');
-  return toPartner(row.p, row.managerName);
+  return toPartner(row.p, row.managerName, parseTiers(row.tiers));
 }
 
 async function assertManager(db: Executor, workspaceId: string, memberId: string | null | undefined): Promise<void> {
@@ -179,26 +190,54 @@ export async function updatePartner(ctx: WorkspaceContext, id: string, input: Up
 // ── Enrollments ──
 export async function listEnrollments(ctx: WorkspaceContext, partnerId: string) {
   await getPartner(ctx, partnerId);
-  const rows = await ctx.db
-    .select({ e: enrollment, programName: program.name })
+  const rows = await enrollmentRows(ctx.db, and(eq(enrollment.workspaceId, ctx.workspaceId), eq(enrollment.partnerId, partnerId)));
+  return { data: rows.map(toEnrollment), nextCursor: null };
+}
+
+function enrollmentRows(db: Executor, where: SQL | undefined) {
+  return db
+    .select({ e: enrollment, programName: program.name, tierName: tier.name, tierRank: tier.rank })
     .from(enrollment)
     .innerJoin(program, eq(program.id, enrollment.programId))
-    .where(and(eq(enrollment.workspaceId, ctx.workspaceId), eq(enrollment.partnerId, partnerId)))
+    .leftJoin(tier, eq(tier.id, enrollment.tierId))
+    .where(where)
     .orderBy(asc(enrollment.id));
+}
+
+function toEnrollment(r: Awaited<ReturnType<typeof enrollmentRows>>[number]) {
   return {
-    data: rows.map((r) => ({
-      id: r.e.id,
-      partnerId: r.e.partnerId,
-      programId: r.e.programId,
-      programName: r.programName,
-      status: r.e.status as 'active' | 'paused' | 'terminated',
-      createdAt: r.e.createdAt.toISOString(),
-    })),
-    nextCursor: null,
+    id: r.e.id,
+    partnerId: r.e.partnerId,
+    programId: r.e.programId,
+    programName: r.programName,
+    status: r.e.status as 'active' | 'paused' | 'terminated',
+    tierId: r.e.tierId,
+    tierName: r.tierName,
+    tierRank: r.tierRank,
+    createdAt: r.e.createdAt.toISOString(),
   };
 }
 
-export async function enroll(ctx: TxContext, partnerId: string, programId: string) {
+/** Sets (or clears) the partner's tier in the enrollment's program. */
+export async function updateEnrollment(ctx: WorkspaceContext, id: string, input: { tierId: string | null }) {
+  return ctx.db.transaction(async (tx) => {
+    const [before] = await tx
+      .select()
+      .from(enrollment)
+      .where(and(eq(enrollment.workspaceId, ctx.workspaceId), eq(enrollment.id, id)))
+      .for('update');
+    if (!before) throw notFound('Enrollment');
+    if (input.tierId) await assertTierOfProgram({ workspaceId: ctx.workspaceId, db: tx }, input.tierId, before.programId);
+    if (before.tierId !== input.tierId) {
+      await tx.update(enrollment).set({ tierId: input.tierId, updatedAt: new Date() }).where(eq(enrollment.id, id));
+      await audit({ ...ctx, db: tx }, { action: 'enrollment.tier_changed', entityType: 'enrollment', entityId: id, changes: { tierId: { from: before.tierId, to: input.tierId } } });
+    }
+    const [row] = await enrollmentRows(tx, eq(enrollment.id, id));
+    return toEnrollment(row);
+  });
+}
+
+export async function enroll(ctx: TxContext, partnerId: string, programId: string, tierId: string | null = null) {
   const [p] = await ctx.db
     .select({ id: partner.id })
     .from(partner)
@@ -210,10 +249,11 @@ export async function enroll(ctx: TxContext, partnerId: string, programId: strin
     .where(and(eq(program.workspaceId, ctx.workspaceId), eq(program.id, programId)));
   if (!prg) throw new AppError('validation_failed', 'programId: no such program', { fields: [{ path: 'programId', message: 'is not a program of this workspace' }] });
   if (prg.status === 'archived') throw new AppError('conflict', `Program “${prg.name}” is archived; partners cannot be enrolled`);
+  const onTier = tierId ? await assertTierOfProgram(ctx, tierId, programId) : null;
   const id = newId('enrollment');
   const inserted = await ctx.db
     .insert(enrollment)
-    .values({ id, workspaceId: ctx.workspaceId, partnerId, programId, status: 'active' })
+    .values({ id, workspaceId: ctx.workspaceId, partnerId, programId, status: 'active', tierId })
     .onConflictDoNothing()
     .returning();
   if (inserted.length === 0) {
@@ -223,13 +263,23 @@ export async function enroll(ctx: TxContext, partnerId: string, programId: strin
       .where(and(eq(enrollment.partnerId, partnerId), eq(enrollment.programId, programId)));
     throw new AppError('conflict', `The partner is already enrolled in “${prg.name}”`, { extensions: { existingId: existing?.id } });
   }
-  await audit(ctx, { action: 'enrollment.created', entityType: 'enrollment', entityId: id, changes: { partnerId, programId } });
+  await audit(ctx, { action: 'enrollment.created', entityType: 'enrollment', entityId: id, changes: { partnerId, programId, tierId } });
   const row = inserted[0];
-  return { id, partnerId, programId, programName: prg.name, status: 'active' as const, createdAt: row.createdAt.toISOString() };
+  return {
+    id,
+    partnerId,
+    programId,
+    programName: prg.name,
+    status: 'active' as const,
+    tierId,
+    tierName: onTier?.name ?? null,
+    tierRank: onTier?.rank ?? null,
+    createdAt: row.createdAt.toISOString(),
+  };
 }
 
-export async function enrollPartner(ctx: WorkspaceContext, partnerId: string, programId: string) {
-  return ctx.db.transaction((tx) => enroll({ ...ctx, db: tx }, partnerId, programId));
+export async function enrollPartner(ctx: WorkspaceContext, partnerId: string, programId: string, tierId: string | null = null) {
+  return ctx.db.transaction((tx) => enroll({ ...ctx, db: tx }, partnerId, programId, tierId));
 }
 
 // ── Partner users ──

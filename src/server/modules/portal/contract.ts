@@ -27,6 +27,7 @@ export const ZPortalProgram = z
     terms: z.string(),
     currency: z.string(),
     enrolledAt: z.string(),
+    tier: z.object({ name: z.string(), rank: z.number().int() }).nullable().openapi({ description: 'Your tier in this program (rank 1 = entry level)' }),
   })
   .openapi('PortalProgram');
 export const ZPortalProgramPage = pageOf(ZPortalProgram, 'PortalProgramPage');

@@ -57,7 +57,7 @@ describe('partner portal', () => {
 
     const programs = await call(t, 'GET', '/api/v1/portal/programs', { cookie });
     expect(programs.body.data.map((p: { name: string }) => p.name)).toEqual(['Resellers']);
-    expect(Object.keys(programs.body.data[0]).sort()).toEqual(['currency', 'description', 'enrolledAt', 'id', 'name', 'partnerType', 'terms']);
+    expect(Object.keys(programs.body.data[0]).sort()).toEqual(['currency', 'description', 'enrolledAt', 'id', 'name', 'partnerType', 'terms', 'tier']);
 
     const team = await call(t, 'GET', '/api/v1/portal/team', { cookie });
     expect(team.body.data.map((u: { name: string }) => u.name)).toEqual(['Priya Nair']);

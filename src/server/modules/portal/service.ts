@@ -4,7 +4,7 @@ import { workspaceName } from '../../platform/http.ts';
 import { projectForPartner } from '../../platform/visibility.ts';
 import { enrollment, partner, partnerUser } from '../partners/schema.ts';
 import { getPartner, listPartnerUsers } from '../partners/service.ts';
-import { program } from '../programs/schema.ts';
+import { program, tier } from '../programs/schema.ts';
 import { workspace } from '../workspaces/schema.ts';
 
 /** Everything here is scoped to the signed-in partner and passed through the partner projection. */
@@ -28,9 +28,10 @@ export async function portalMe(ctx: PortalContext) {
 
 export async function portalPrograms(ctx: PortalContext) {
   const rows = await ctx.db
-    .select({ p: program, enrolledAt: enrollment.createdAt })
+    .select({ p: program, enrolledAt: enrollment.createdAt, tierName: tier.name, tierRank: tier.rank })
     .from(enrollment)
     .innerJoin(program, eq(program.id, enrollment.programId))
+    .leftJoin(tier, eq(tier.id, enrollment.tierId))
     .where(and(eq(enrollment.workspaceId, ctx.workspaceId), eq(enrollment.partnerId, ctx.partnerId), eq(enrollment.status, 'active')))
     .orderBy(asc(program.name));
   return {
@@ -45,6 +46,7 @@ export async function portalPrograms(ctx: PortalContext) {
           terms: r.p.terms,
           currency: r.p.currency,
           enrolledAt: r.enrolledAt.toISOString(),
+          tier: r.tierName !== null && r.tierRank !== null ? { name: r.tierName, rank: r.tierRank } : null,
           status: r.p.status,
         }),
       ),

@@ -47,3 +47,32 @@ export const ZUpdateProgramRequest = z
   })
   .openapi('UpdateProgramRequest');
 export type UpdateProgramRequest = z.infer<typeof ZUpdateProgramRequest>;
+
+// ── Tiers ──
+export const ZTier = z
+  .object({
+    id: z.string().openapi({ example: 'tier_01JD4S3Q8Y2B7W0XKZ5M6N9P1R' }),
+    programId: z.string(),
+    name: z.string(),
+    rank: z.number().int().openapi({ description: '1 is the entry level; higher ranks are higher tiers' }),
+    partners: z.number().int().openapi({ description: 'Enrollments on this tier' }),
+    createdAt: z.string(),
+  })
+  .openapi('Tier');
+export const ZTierList = z.object({ data: z.array(ZTier) }).openapi('TierList');
+
+const ZTierName = z.string().trim().min(1, 'is required').max(60);
+export const ZCreateTierRequest = z
+  .object({
+    name: ZTierName,
+    rank: z.number().int().min(1).max(1000).optional().openapi({ description: 'Where to insert it; the tiers at and above move up one. Default: the top' }),
+  })
+  .openapi('CreateTierRequest');
+export type CreateTierRequest = z.infer<typeof ZCreateTierRequest>;
+export const ZUpdateTierRequest = z
+  .object({
+    name: ZTierName.optional(),
+    rank: z.number().int().min(1).max(1000).optional().openapi({ description: 'Move it to this rank; the others shift to keep ranks 1..n' }),
+  })
+  .openapi('UpdateTierRequest');
+export type UpdateTierRequest = z.infer<typeof ZUpdateTierRequest>;

@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db.ts';
 import { normalizeDomain } from '../../platform/domain-name.ts';
+import { ENTITY_WORD_PATTERN, GENERIC_LEADING_WORDS, MIN_BRAND_LENGTH, brandOf } from '../accounts/matching.ts';
 import { matchNameOf } from '../accounts/service.ts';
 
 /**
@@ -13,11 +14,6 @@ import { matchNameOf } from '../accounts/service.ts';
 export const NAME_SIMILARITY_THRESHOLD = 0.6;
 /** At most this many fuzzy-matched claimed accounts are considered (best first); domain matches always are. */
 export const MAX_NAME_MATCHES = 20;
-/**
- * The most similar names looked at for claims. A claimed account is missed only when more than
- * this many unclaimed accounts have a more similar name — the bound that keeps the check fast.
- */
-export const MAX_NAME_CANDIDATES = 200;
 
 export const ACTIVE_REGISTRATION_STATUSES = ['submitted', 'info_requested', 'approved'] as const;
 
@@ -61,8 +57,21 @@ interface Row {
  * match-quality evaluation, so both measure the same thing. `%` lets the planner use the GIN
  * trigram index (at pg_trgm's default limit 0.3, below ours); the similarity test decides.
  */
-export function nameMatches(left: SQL, right: SQL, threshold = NAME_SIMILARITY_THRESHOLD): SQL {
-  return sql`(${left} % ${right} and similarity(${left}, ${right}) >= ${threshold}::real)`;
+export function nameMatches(left: SQL, right: SQL, threshold = NAME_SIMILARITY_THRESHOLD, options: { brandRule?: boolean } = {}): SQL {
+  const similar = sql`(${left} % ${right} and similarity(${left}, ${right}) >= ${threshold}::real)`;
+  if (options.brandRule === false) return similar;
+  return sql`(${similar} or ${sameBrand(left, right)})`;
+}
+
+const GENERIC = sql.raw(`array[${GENERIC_LEADING_WORDS.map((w) => `'${w}'`).join(',')}]::text[]`);
+
+/** The brand rule (accounts/matching.ts `brandOf`) as SQL: same distinctive first word, two words or more, no entity word. */
+export function sameBrand(left: SQL, right: SQL): SQL {
+  return sql`(split_part(${left}, ' ', 1) = split_part(${right}, ' ', 1)
+    and length(split_part(${left}, ' ', 1)) >= ${MIN_BRAND_LENGTH}
+    and strpos(${left}, ' ') > 0 and strpos(${right}, ' ') > 0
+    and split_part(${left}, ' ', 1) <> all(${GENERIC})
+    and ${left} !~ ${ENTITY_WORD_PATTERN} and ${right} !~ ${ENTITY_WORD_PATTERN})`;
 }
 
 /**
@@ -96,6 +105,7 @@ export function conflictQuery(input: ConflictCheckInput): SQL {
     domain = null; // an unusable domain cannot match; the name still can
   }
   const name = matchNameOf(input.accountName);
+  const brand = brandOf(name);
   const registrationId = input.registrationId ?? null;
   const query = sql`
     with by_domain as (
@@ -103,35 +113,31 @@ export function conflictQuery(input: ConflictCheckInput): SQL {
       from account a
       where a.workspace_id = ${input.workspaceId} and ${domain}::text is not null and a.domain = ${domain}::text
     ),
-    name_candidates as (
-      select a.id, a.incumbent_partner_id, a.created_at, 'name'::text as match_kind, similarity(a.match_name, ${name})::float8 as sim
-      from account a
-      where a.workspace_id = ${input.workspaceId}
-        -- The name comes through a subquery that first sets pg_trgm's threshold to ours (transaction-local): the
-        -- index scan needs the value before it starts, so the GIN index already filters at 0.6, not at the default
-        -- 0.3 (5-10× fewer candidates to recheck). The similarity test in nameMatches stays the decision.
-        and ${nameMatches(sql.raw('a.match_name'), sql`(select ${name}::text from (select set_config('pg_trgm.similarity_threshold', ${String(NAME_SIMILARITY_THRESHOLD)}, true)) as at_threshold)`)}
-        and a.id not in (select id from by_domain)
-      order by sim desc, a.id
-      limit ${MAX_NAME_CANDIDATES}
-    ),
     by_name as (
-      -- Only accounts someone has a claim on can conflict: unclaimed look-alikes must not push a claimed
-      -- account out of the top matches. Scalar subqueries with LIMIT 1 run per candidate on the
-      -- (workspace, account) indexes (EXISTS would be planned as a scan of every registration and deal).
-      select c.* from name_candidates c
-      where c.incumbent_partner_id is not null
-        or coalesce((
-          select true from registration r
-          where r.workspace_id = ${input.workspaceId} and r.account_id = c.id and r.status in ('submitted', 'info_requested', 'approved')
-          limit 1
-        ), false)
-        or coalesce((
-          select true from deal d join stage s on s.id = d.stage_id and s.kind = 'open'
-          where d.workspace_id = ${input.workspaceId} and d.account_id = c.id
-          limit 1
-        ), false)
-      order by c.sim desc, c.id
+      -- Only claimed accounts (an active registration, an open deal or an incumbent; kept by triggers, see
+      -- accounts/schema.ts) can conflict, so the name search reads partial indexes over those alone: a fraction of
+      -- all accounts, and no unclaimed look-alike can push a claimed account out of the top matches.
+      -- Candidates come from two index paths, each its own branch so the planner cannot trade them for a scan:
+      -- similar names (trigram GIN; the name comes through a subquery that first sets pg_trgm's threshold to ours,
+      -- transaction-local, so the index scan already filters at 0.6, not at the default 0.3), and, when the brand
+      -- rule applies to the name being checked, the same first word (btree on split_part). nameMatches decides.
+      select c.id, c.incumbent_partner_id, c.created_at, 'name'::text as match_kind, similarity(c.match_name, ${name})::float8 as sim
+      from (
+        select a.id, a.incumbent_partner_id, a.created_at, a.match_name from account a
+        where a.workspace_id = ${input.workspaceId} and a.claimed
+          and a.match_name % (select ${name}::text from (select set_config('pg_trgm.similarity_threshold', ${String(NAME_SIMILARITY_THRESHOLD)}, true)) as at_threshold)
+        ${
+          brand
+            ? sql`union
+        select a.id, a.incumbent_partner_id, a.created_at, a.match_name from account a
+        where a.workspace_id = ${input.workspaceId} and a.claimed and strpos(a.match_name, ' ') > 0
+          and split_part(a.match_name, ' ', 1) = ${brand}::text`
+            : sql``
+        }
+      ) c
+      where ${nameMatches(sql.raw('c.match_name'), sql`${name}::text`)}
+        and c.id not in (select id from by_domain)
+      order by sim desc, c.id
       limit ${MAX_NAME_MATCHES}
     ),
     matched as (select * from by_domain union all select * from by_name)

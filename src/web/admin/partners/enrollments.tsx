@@ -16,7 +16,8 @@ import { Dialog, DialogClose, DialogContent, DialogFooter } from '../../ui/dialo
 import { EmptyState } from '../../ui/empty-state';
 import { FormField } from '../../ui/form-field';
 import { formatDate } from '../../ui/format';
-import { NativeSelect } from '../../ui/select';
+import { NativeSelect, Select } from '../../ui/select';
+import { tiersQuery } from '../programs/tiers';
 import { LoadingBlock } from '../../ui/skeleton';
 import { toast } from '../../ui/toast';
 
@@ -50,6 +51,7 @@ export function Enrollments({ partnerId }: { partnerId: string }) {
         </Badge>
       ),
     },
+    { id: 'tier', header: 'Tier', cell: (row) => <TierCell enrollment={row} canEdit={can('partners:write')} /> },
     { id: 'createdAt', header: 'Enrolled', cell: (row) => formatDate(row.createdAt) },
   ];
   return (
@@ -174,5 +176,42 @@ function EnrollDialog({
         )}
       </DialogContent>
     </Dialog>
+  );
+}
+
+const NO_TIER = '__none__';
+
+/** The partner's tier in this program; a select for those who may change it. */
+function TierCell({ enrollment, canEdit }: { enrollment: Enrollment; canEdit: boolean }) {
+  const queryClient = useQueryClient();
+  const tiers = useQuery({ ...tiersQuery(enrollment.programId), enabled: canEdit });
+  const setTier = useMutation({
+    mutationFn: (tierId: string | null) =>
+      unwrap(api.PATCH('/api/v1/enrollments/{id}', { params: { path: { id: enrollment.id } }, body: { tierId } })),
+    onSuccess: (saved) => {
+      void queryClient.invalidateQueries({ queryKey: ['partner', enrollment.partnerId] });
+      void queryClient.invalidateQueries({ queryKey: ['program', enrollment.programId, 'tiers'] });
+      toast({ title: saved.tierName ? `Tier set to ${saved.tierName}` : 'Tier cleared', description: enrollment.programName });
+    },
+    onError: (error) => handleProblem(error, { title: 'Could not change the tier' }),
+  });
+  const options = tiers.data?.data ?? [];
+  if (!canEdit || (tiers.isSuccess && options.length === 0)) {
+    return enrollment.tierName ? (
+      <Badge tone="neutral">{enrollment.tierName}</Badge>
+    ) : (
+      <span className="text-sm text-slate-400">{canEdit ? 'No tiers in this program' : 'None'}</span>
+    );
+  }
+  return (
+    <Select
+      size="sm"
+      label={`Tier in ${enrollment.programName}`}
+      value={enrollment.tierId ?? NO_TIER}
+      disabled={tiers.isPending || setTier.isPending}
+      onValueChange={(value) => setTier.mutate(value === NO_TIER ? null : value)}
+      options={[{ value: NO_TIER, label: 'No tier' }, ...options.map((tier) => ({ value: tier.id, label: tier.name }))]}
+      className="w-40"
+    />
   );
 }

@@ -18,11 +18,14 @@ import { formatDate, formatNumber } from '../../ui/format';
 import { Input, Textarea } from '../../ui/input';
 import { PageHeader } from '../../ui/page-header';
 import { NativeSelect } from '../../ui/select';
+import { TrackingSettingsSection } from '../links/tracking-settings';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '../../ui/tabs';
 import { toast } from '../../ui/toast';
 import type { ProgramTab } from '../../router/search';
 import { SharingRulesEditor } from '../settings/sharing-rules';
 import { RegistrationPolicySection } from './registration-policy';
+import { TiersCard } from './tiers';
+import { CommissionPlanSection } from '../commissions/plan-editor';
 
 const programApi = getRouteApi('/app/console/programs/$programId');
 const FIELDS = ['name', 'partnerType', 'description', 'terms', 'currency', 'status'] as const;
@@ -85,11 +88,16 @@ export function ProgramPage() {
           <TabsTrigger value="general">General</TabsTrigger>
           {can('registrations:read') ? <TabsTrigger value="registration">Registration policy</TabsTrigger> : null}
           {can('sharing:manage') ? <TabsTrigger value="sharing">Sharing rules</TabsTrigger> : null}
+          {can('commissions:read') ? <TabsTrigger value="commissions">Commission plan</TabsTrigger> : null}
         </TabsList>
         <TabsContent value="general">
           <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_300px]">
             <ProgramForm program={data} key={data.updatedAt} />
-            <ProgramPartners program={data} />
+            <div className="grid content-start gap-6">
+              <ProgramPartners program={data} />
+              <TiersCard programId={data.id} />
+              {can('links:read') ? <TrackingSettingsSection programId={data.id} /> : null}
+            </div>
           </div>
         </TabsContent>
         <TabsContent value="registration">
@@ -97,6 +105,9 @@ export function ProgramPage() {
         </TabsContent>
         <TabsContent value="sharing">
           <SharingRulesEditor programId={data.id} />
+        </TabsContent>
+        <TabsContent value="commissions">
+          <CommissionPlanSection programId={data.id} currency={data.currency} />
         </TabsContent>
       </Tabs>
     </>

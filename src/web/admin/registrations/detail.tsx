@@ -13,6 +13,7 @@ import {
 import * as React from 'react';
 import { api } from '../../api/client';
 import { type FieldErrors, handleProblem, unwrap } from '../../api/problem';
+import { membersQuery } from '../../api/queries';
 import type { RegistrationConflict, RegistrationDetail } from '../../api/types';
 import { cn } from '../../lib/cn';
 import { formValues, useFieldErrors } from '../../lib/forms';
@@ -29,6 +30,7 @@ import { FormField } from '../../ui/form-field';
 import { countryName, formatDate, formatDateTime, formatRelative } from '../../ui/format';
 import { Textarea } from '../../ui/input';
 import { MoneyValue } from '../../ui/money';
+import { Select } from '../../ui/select';
 import { PageHeader } from '../../ui/page-header';
 import { toast } from '../../ui/toast';
 import { slaWindowHours } from './list';
@@ -264,8 +266,13 @@ function ConflictItem({ conflict, registration }: { conflict: RegistrationConfli
       </div>
 
       <div className="flex flex-wrap items-center justify-between gap-3 text-[13px] text-slate-500">
-        <span>
-          Owner: <span className="text-slate-700">{conflict.ownerName ?? 'Unassigned'}</span>
+        <span className="flex flex-wrap items-center gap-1.5">
+          Owner:{' '}
+          {conflict.status !== 'resolved' && can('registrations:review') ? (
+            <ConflictOwnerSelect conflict={conflict} registrationId={registration.id} />
+          ) : (
+            <span className="text-slate-700">{conflict.ownerName ?? 'Unassigned'}</span>
+          )}
           {conflict.escalatedAt ? ` · escalated ${formatRelative(conflict.escalatedAt)}` : null}
           {conflict.resolution ? (
             <>
@@ -289,6 +296,43 @@ function ConflictItem({ conflict, registration }: { conflict: RegistrationConfli
       </div>
       <ResolveDialog conflict={conflict} registrationId={registration.id} open={resolving} onOpenChange={setResolving} />
     </div>
+  );
+}
+
+const UNASSIGNED = '__unassigned__';
+
+/** Hands the conflict to another member (PATCH /conflicts/{id}); audited on the server. */
+function ConflictOwnerSelect({ conflict, registrationId }: { conflict: RegistrationConflict; registrationId: string }) {
+  const queryClient = useQueryClient();
+  const members = useQuery(membersQuery);
+  const change = useMutation({
+    mutationFn: (ownerMemberId: string | null) =>
+      unwrap(api.PATCH('/api/v1/conflicts/{id}', { params: { path: { id: conflict.id } }, body: { ownerMemberId } })),
+    onSuccess: (saved) => {
+      toast({ title: saved.ownerName ? `Conflict handed to ${saved.ownerName}` : 'Conflict unassigned' });
+      void queryClient.invalidateQueries({ queryKey: ['registration', registrationId] });
+    },
+    onError: (error) => handleProblem(error, { title: 'Could not change the owner' }),
+  });
+  if (members.isError) return <span className="text-slate-700">{conflict.ownerName ?? 'Unassigned'}</span>;
+  const options = [
+    { value: UNASSIGNED, label: 'Unassigned' },
+    ...(members.data?.data ?? []).map((member) => ({ value: member.id, label: member.name })),
+  ];
+  // The current owner stays selectable while the member list loads.
+  if (conflict.ownerMemberId && !options.some((o) => o.value === conflict.ownerMemberId)) {
+    options.push({ value: conflict.ownerMemberId, label: conflict.ownerName ?? 'Current owner' });
+  }
+  return (
+    <Select
+      size="sm"
+      label="Conflict owner"
+      value={conflict.ownerMemberId ?? UNASSIGNED}
+      options={options}
+      disabled={change.isPending}
+      onValueChange={(value) => change.mutate(value === UNASSIGNED ? null : value)}
+      className="w-48"
+    />
   );
 }
 

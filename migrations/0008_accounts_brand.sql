@@ -1,0 +1,1 @@
+CREATE INDEX "account_claimed_brand_idx" ON "account" USING btree ("workspace_id",split_part("match_name", ' ', 1)) WHERE "account"."claimed";

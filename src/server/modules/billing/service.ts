@@ -1,0 +1,344 @@
+import { randomBytes } from 'node:crypto';
+import { and, count, desc, eq, inArray, lt, max } from 'drizzle-orm';
+import { audit, diff } from '../../platform/audit.ts';
+import type { Config } from '../../platform/config.ts';
+import type { TxContext, WorkspaceContext } from '../../platform/context.ts';
+import type { Db, Executor, Tx } from '../../platform/db.ts';
+import { type SecretBox, maskTail } from '../../platform/encryption.ts';
+import { AppError, invalid, notFound } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import type { Logger } from '../../platform/logger.ts';
+import { isCurrency } from '../../platform/money.ts';
+import { toPage } from '../../platform/pagination.ts';
+import { program } from '../programs/schema.ts';
+import { recordConversion } from '../tracking/conversions.ts';
+import type { BillingEventQuery, CreateBillingEndpointRequest, RotateSecretRequest, UpdateBillingEndpointRequest } from './contract.ts';
+import { MalformedEvent, type NormalizedEvent, normalize, normalizedToJson } from './normalize.ts';
+import { billingEndpoint, billingEvent } from './schema.ts';
+import { PROVIDERS, type Provider, SIGNATURE_HEADER, verifySignature } from './signatures.ts';
+
+const SECRET_PURPOSE = 'billing_webhook_secret';
+/** Largest webhook body accepted (Stripe caps events well below this). */
+export const MAX_WEBHOOK_BYTES = 1024 * 1024;
+
+type EndpointRow = typeof billingEndpoint.$inferSelect;
+type EventRow = typeof billingEvent.$inferSelect;
+type Ctx = Pick<WorkspaceContext, 'workspaceId' | 'principal' | 'requestId' | 'db'>;
+const txCtx = (ctx: Ctx, tx: Executor): TxContext => ({ workspaceId: ctx.workspaceId, principal: ctx.principal, requestId: ctx.requestId, db: tx });
+
+export interface BillingDeps {
+  db: Db;
+  config: Pick<Config, 'publicUrl'>;
+  /** Field encryption with the instance secret (platform/encryption.ts): signing secrets are stored encrypted. */
+  secrets: SecretBox;
+}
+
+export function webhookUrl(publicUrl: string, provider: string, endpointId: string): string {
+  return `${publicUrl.replace(/\/$/, '')}/api/v1/webhooks/${provider}/${endpointId}`;
+}
+
+function generatedSecret(provider: Provider): string {
+  // Lemon Squeezy accepts 6–40 characters; Stripe / Paddle secrets come from the provider.
+  return provider === 'lemonsqueezy' ? `lsq_${randomBytes(16).toString('hex')}` : `opk_${randomBytes(24).toString('base64url')}`;
+}
+
+function requireProviderSecret(provider: Provider, secret: string | undefined, path: string): string {
+  if (secret) return secret;
+  if (provider === 'lemonsqueezy') return generatedSecret(provider);
+  throw invalid(path, provider === 'stripe' ? 'paste the endpoint signing secret (whsec_…) Stripe shows for this webhook' : 'paste the secret key Paddle shows for this notification destination');
+}
+
+async function assertProgram(db: Executor, workspaceId: string, programId: string | null | undefined): Promise<void> {
+  if (!programId) return;
+  const [row] = await db.select({ id: program.id }).from(program).where(and(eq(program.workspaceId, workspaceId), eq(program.id, programId)));
+  if (!row) throw invalid('programId', 'is not a program of this workspace');
+}
+
+async function endpointViews(db: Executor, publicUrl: string, workspaceId: string, ids?: string[]) {
+  const rows = await db
+    .select({ e: billingEndpoint, programName: program.name })
+    .from(billingEndpoint)
+    .leftJoin(program, eq(program.id, billingEndpoint.programId))
+    .where(and(eq(billingEndpoint.workspaceId, workspaceId), ids ? inArray(billingEndpoint.id, ids) : undefined))
+    .orderBy(billingEndpoint.createdAt, billingEndpoint.id);
+  if (rows.length === 0) return [];
+  const counts = await db
+    .select({ endpointId: billingEvent.endpointId, n: count(), last: max(billingEvent.receivedAt) })
+    .from(billingEvent)
+    .where(and(eq(billingEvent.workspaceId, workspaceId), inArray(billingEvent.endpointId, rows.map((r) => r.e.id))))
+    .groupBy(billingEvent.endpointId);
+  const byId = new Map(counts.map((c) => [c.endpointId, { n: Number(c.n), last: c.last }]));
+  return rows.map(({ e, programName }) => ({
+    id: e.id,
+    provider: e.provider as Provider,
+    name: e.name,
+    programId: e.programId,
+    programName: programName ?? null,
+    status: e.status as 'active' | 'disabled',
+    webhookUrl: webhookUrl(publicUrl, e.provider, e.id),
+    secretHint: e.secretHint,
+    secretRotatedAt: e.secretRotatedAt?.toISOString() ?? null,
+    previousSecretExpiresAt: e.previousSecretExpiresAt && e.previousSecretExpiresAt > new Date() ? e.previousSecretExpiresAt.toISOString() : null,
+    lastEventAt: byId.get(e.id)?.last?.toISOString() ?? null,
+    eventCount: byId.get(e.id)?.n ?? 0,
+    createdAt: e.createdAt.toISOString(),
+  }));
+}
+
+const PROVIDER_NAMES: Record<Provider, string> = { stripe: 'Stripe', paddle: 'Paddle Billing', lemonsqueezy: 'Lemon Squeezy' };
+
+// ───────────────────────────── Endpoints ─────────────────────────────
+
+export async function listEndpoints(ctx: Ctx, deps: BillingDeps) {
+  return { data: await endpointViews(ctx.db, deps.config.publicUrl, ctx.workspaceId) };
+}
+
+export async function getEndpoint(ctx: Ctx, deps: BillingDeps, id: string) {
+  const [view] = await endpointViews(ctx.db, deps.config.publicUrl, ctx.workspaceId, [id]);
+  if (!view) throw notFound('Billing endpoint');
+  return view;
+}
+
+export async function createEndpoint(ctx: Ctx, deps: BillingDeps, input: CreateBillingEndpointRequest) {
+  const secret = requireProviderSecret(input.provider, input.signingSecret, 'signingSecret');
+  const box = deps.secrets;
+  const id = newId('billingEndpoint');
+  await ctx.db.transaction(async (tx) => {
+    await assertProgram(tx, ctx.workspaceId, input.programId);
+    const name = input.name ?? PROVIDER_NAMES[input.provider];
+    await tx.insert(billingEndpoint).values({
+      id,
+      workspaceId: ctx.workspaceId,
+      provider: input.provider,
+      name,
+      programId: input.programId ?? null,
+      status: 'active',
+      secretEncrypted: box.encrypt(secret, SECRET_PURPOSE),
+      secretHint: maskTail(secret),
+    });
+    await audit(txCtx(ctx, tx), { action: 'billing_endpoint.created', entityType: 'billing_endpoint', entityId: id, changes: { provider: input.provider, name, programId: input.programId ?? null, secret: 'set' } });
+  });
+  return { endpoint: await getEndpoint(ctx, deps, id), signingSecret: secret };
+}
+
+async function loadEndpoint(db: Executor, workspaceId: string, id: string): Promise<EndpointRow> {
+  const [row] = await db.select().from(billingEndpoint).where(and(eq(billingEndpoint.workspaceId, workspaceId), eq(billingEndpoint.id, id)));
+  if (!row) throw notFound('Billing endpoint');
+  return row;
+}
+
+export async function updateEndpoint(ctx: Ctx, deps: BillingDeps, id: string, input: UpdateBillingEndpointRequest) {
+  await ctx.db.transaction(async (tx) => {
+    const before = await loadEndpoint(tx, ctx.workspaceId, id);
+    if (input.programId !== undefined) await assertProgram(tx, ctx.workspaceId, input.programId);
+    const patch = { name: input.name, programId: input.programId === undefined ? undefined : (input.programId ?? null), status: input.status };
+    const changes = diff({ name: before.name, programId: before.programId, status: before.status }, patch);
+    if (Object.keys(changes).length === 0) return;
+    await tx.update(billingEndpoint).set({ ...patch, updatedAt: new Date() }).where(eq(billingEndpoint.id, id));
+    await audit(txCtx(ctx, tx), { action: 'billing_endpoint.updated', entityType: 'billing_endpoint', entityId: id, changes });
+  });
+  return getEndpoint(ctx, deps, id);
+}
+
+export async function rotateSecret(ctx: Ctx, deps: BillingDeps, id: string, input: RotateSecretRequest) {
+  const box = deps.secrets;
+  let secret = '';
+  await ctx.db.transaction(async (tx) => {
+    const before = await loadEndpoint(tx, ctx.workspaceId, id);
+    secret = requireProviderSecret(before.provider as Provider, input.signingSecret, 'signingSecret');
+    const at = new Date();
+    const keepMs = input.keepPreviousHours * 3_600_000;
+    await tx
+      .update(billingEndpoint)
+      .set({
+        secretEncrypted: box.encrypt(secret, SECRET_PURPOSE),
+        secretHint: maskTail(secret),
+        previousSecretEncrypted: keepMs > 0 ? before.secretEncrypted : null,
+        previousSecretExpiresAt: keepMs > 0 ? new Date(at.getTime() + keepMs) : null,
+        secretRotatedAt: at,
+        updatedAt: at,
+      })
+      .where(eq(billingEndpoint.id, id));
+    await audit(txCtx(ctx, tx), {
+      action: 'billing_endpoint.secret_rotated',
+      entityType: 'billing_endpoint',
+      entityId: id,
+      changes: { secretHint: { from: before.secretHint, to: maskTail(secret) }, previousValidHours: input.keepPreviousHours },
+    });
+  });
+  return { endpoint: await getEndpoint(ctx, deps, id), signingSecret: secret };
+}
+
+export async function deleteEndpoint(ctx: Ctx, id: string) {
+  await ctx.db.transaction(async (tx) => {
+    const before = await loadEndpoint(tx, ctx.workspaceId, id);
+    const [{ n }] = await tx.select({ n: count() }).from(billingEvent).where(and(eq(billingEvent.workspaceId, ctx.workspaceId), eq(billingEvent.endpointId, id)));
+    if (Number(n) > 0) throw new AppError('conflict', 'This endpoint has received events; disable it instead (its event history stays for support)');
+    await tx.delete(billingEndpoint).where(eq(billingEndpoint.id, id));
+    await audit(txCtx(ctx, tx), { action: 'billing_endpoint.deleted', entityType: 'billing_endpoint', entityId: id, changes: { provider: before.provider, name: before.name } });
+  });
+}
+
+// ───────────────────────────── Events (console) ─────────────────────────────
+
+function eventView(row: EventRow) {
+  return {
+    id: row.id,
+    endpointId: row.endpointId,
+    provider: row.provider as Provider,
+    providerEventId: row.providerEventId,
+    type: row.type,
+    status: row.status as 'applied' | 'ignored' | 'unattributed' | 'failed',
+    reason: row.reason,
+    conversionIds: row.conversionIds,
+    normalized: row.normalized,
+    livemode: row.livemode === null ? null : row.livemode === 'live',
+    receivedAt: row.receivedAt.toISOString(),
+  };
+}
+
+export async function listEvents(ctx: Ctx, query: BillingEventQuery) {
+  const rows = await ctx.db
+    .select()
+    .from(billingEvent)
+    .where(
+      and(
+        eq(billingEvent.workspaceId, ctx.workspaceId),
+        query.endpointId ? eq(billingEvent.endpointId, query.endpointId) : undefined,
+        query.status ? eq(billingEvent.status, query.status) : undefined,
+        query.cursor ? lt(billingEvent.id, query.cursor) : undefined,
+      ),
+    )
+    .orderBy(desc(billingEvent.id))
+    .limit(query.limit + 1);
+  return toPage(rows, query.limit, (r) => r.id, eventView);
+}
+
+export async function getEvent(ctx: Ctx, id: string) {
+  const [row] = await ctx.db.select().from(billingEvent).where(and(eq(billingEvent.workspaceId, ctx.workspaceId), eq(billingEvent.id, id)));
+  if (!row) throw notFound('Billing event');
+  return { ...eventView(row), payload: row.payload };
+}
+
+// ───────────────────────────── Receiving a webhook ─────────────────────────────
+
+export interface WebhookRequest {
+  provider: string;
+  endpointId: string;
+  rawBody: string;
+  /** Request headers, lower-case names. */
+  header: (name: string) => string | undefined;
+}
+
+export interface WebhookReceipt {
+  received: true;
+  eventId: string;
+  status: 'applied' | 'ignored' | 'unattributed' | 'failed' | 'duplicate';
+  conversionIds: string[];
+}
+
+const badSignature = () => new AppError('bad_request', 'Webhook signature verification failed');
+
+/**
+ * Verifies the signature over the raw body (before any parsing), then stores the event once per
+ * (workspace, provider, event id) and records its conversions in the same transaction. A replay
+ * of a stored event answers `duplicate` and changes nothing; a stored `failed` event is retried.
+ */
+export async function receiveWebhook(deps: BillingDeps & { log: Logger }, req: WebhookRequest): Promise<WebhookReceipt> {
+  const provider = (PROVIDERS as readonly string[]).includes(req.provider) ? (req.provider as Provider) : null;
+  if (!provider) throw notFound('Webhook endpoint');
+  if (Buffer.byteLength(req.rawBody) > MAX_WEBHOOK_BYTES) throw new AppError('payload_too_large', `Webhook bodies are limited to ${MAX_WEBHOOK_BYTES} bytes`);
+  const [endpoint] = await deps.db.select().from(billingEndpoint).where(eq(billingEndpoint.id, req.endpointId));
+  if (!endpoint || endpoint.provider !== provider || endpoint.status !== 'active') {
+    deps.log.warn({ endpointId: req.endpointId, provider, reason: endpoint ? `endpoint is ${endpoint.status === 'active' ? `for ${endpoint.provider}` : endpoint.status}` : 'no such endpoint' }, 'billing webhook refused');
+    throw notFound('Webhook endpoint');
+  }
+
+  // 1. Signature, on the raw bytes, before anything parses them.
+  const box = deps.secrets;
+  const secrets = [box.decrypt(endpoint.secretEncrypted, SECRET_PURPOSE)];
+  if (endpoint.previousSecretEncrypted && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > new Date()) {
+    secrets.push(box.decrypt(endpoint.previousSecretEncrypted, SECRET_PURPOSE));
+  }
+  const failure = verifySignature(provider, req.rawBody, req.header(SIGNATURE_HEADER[provider]), secrets);
+  if (failure) {
+    deps.log.warn({ endpointId: endpoint.id, workspaceId: endpoint.workspaceId, provider, reason: failure, bytes: Buffer.byteLength(req.rawBody) }, 'billing webhook signature rejected');
+    throw badSignature();
+  }
+
+  // 2. Parse and normalize (pure).
+  let payload: unknown;
+  try {
+    payload = JSON.parse(req.rawBody);
+  } catch {
+    throw new AppError('bad_request', 'The webhook body is not JSON');
+  }
+  let normalized: NormalizedEvent;
+  try {
+    normalized = normalize(provider, payload);
+  } catch (error) {
+    if (error instanceof MalformedEvent) throw new AppError('bad_request', error.message);
+    throw error;
+  }
+
+  // 3. Store once and apply, in one transaction.
+  return deps.db.transaction((tx) => applyEvent(tx, endpoint, provider, normalized, payload as Record<string, unknown>));
+}
+
+async function applyEvent(tx: Tx, endpoint: EndpointRow, provider: Provider, n: NormalizedEvent, payload: Record<string, unknown>): Promise<WebhookReceipt> {
+  const workspaceId = endpoint.workspaceId;
+  const id = newId('billingEvent');
+  const inserted = await tx
+    .insert(billingEvent)
+    .values({
+      id,
+      workspaceId,
+      endpointId: endpoint.id,
+      provider,
+      providerEventId: n.providerEventId,
+      type: n.type,
+      status: 'ignored',
+      normalized: normalizedToJson(n.conversions),
+      payload,
+      livemode: n.livemode === null ? null : n.livemode ? 'live' : 'test',
+    })
+    .onConflictDoNothing()
+    .returning({ id: billingEvent.id });
+  let eventId = id;
+  if (inserted.length === 0) {
+    const [existing] = await tx
+      .select()
+      .from(billingEvent)
+      .where(and(eq(billingEvent.workspaceId, workspaceId), eq(billingEvent.provider, provider), eq(billingEvent.providerEventId, n.providerEventId)))
+      .for('update');
+    if (!existing) throw new AppError('internal', 'Billing event neither inserted nor found');
+    if (existing.status !== 'failed') return { received: true, eventId: existing.id, status: 'duplicate', conversionIds: existing.conversionIds };
+    eventId = existing.id; // a failed event is applied again on redelivery
+  }
+
+  let status: WebhookReceipt['status'] = 'ignored';
+  let reason: string | null = n.ignoredReason;
+  const conversionIds: string[] = [];
+  const badCurrency = n.conversions.find((c) => c.amount && !isCurrency(c.amount.currency));
+  if (badCurrency?.amount) {
+    status = 'failed';
+    reason = `${badCurrency.amount.currency} is not an ISO 4217 currency`;
+  } else if (n.conversions.length > 0) {
+    try {
+      const results = await tx.transaction(async (sp) => {
+        const out = [];
+        for (const c of n.conversions) out.push(await recordConversion(sp, workspaceId, { ...c, programId: endpoint.programId }));
+        return out;
+      });
+      for (const r of results) conversionIds.push(r.id);
+      status = results.every((r) => r.status === 'unattributed') ? 'unattributed' : 'applied';
+      reason = status === 'unattributed' ? 'no partner matched this customer: attribute the conversion manually' : results.some((r) => !r.created) ? 'the conversion was already recorded from another event of the same payment' : null;
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code === 'internal') throw error;
+      status = 'failed';
+      reason = error.message;
+    }
+  }
+  await tx.update(billingEvent).set({ status, reason, conversionIds }).where(eq(billingEvent.id, eventId));
+  return { received: true, eventId, status, conversionIds };
+}

@@ -1,0 +1,102 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../../platform/ids.ts';
+import { type TestApp, call, createTestApp, ownerWithWorkspace } from '../../test/harness.ts';
+import { makePartner } from '../deals/test-fixtures.ts';
+import { type NewEntry, insertEntries, pgArray, rows } from './ledger.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const TRICKY = ['plain', '', 'a "quoted" word', 'back\\slash \\" and \\\\', '{braces}, commas, NULL', 'NULL', 'ünïcödé → ✓ 🎉', 'line\nbreak\ttab', "it's"];
+
+describe('ledger array encoding', () => {
+  it('round-trips every string, including quotes, backslashes, braces, NULL and unicode, through pgArray', async () => {
+    const values = [...TRICKY, null];
+    const out = await rows<{ v: string | null }>(t.services.db, sql`select unnest(${pgArray(values)}::text[]) as v`);
+    expect(out.map((r) => r.v)).toEqual(values);
+  });
+
+  it('insertEntries writes every column exactly (bigints, nulls, flags, explanation JSON) and is idempotent', async () => {
+    const vendor = await ownerWithWorkspace(t, 'Ledger Co');
+    const programId = (await call(t, 'POST', '/api/v1/programs', { ...vendor.as, body: { name: 'Affiliates', partnerType: 'affiliate', currency: 'USD', status: 'active' } })).body.id as string;
+    const partnerId = await makePartner(t, vendor.as, 'Northwind', programId);
+    const at = new Date('2026-03-04T05:06:07.089Z');
+    const entry = (i: number, over: Partial<NewEntry> = {}): NewEntry => ({
+      id: newId('commissionEntry'),
+      workspaceId: vendor.workspaceId,
+      programId,
+      partnerId,
+      planId: null,
+      ruleId: TRICKY[i % TRICKY.length],
+      kind: 'commission',
+      sourceType: 'manual',
+      sourceId: `src_${i}`,
+      conversionId: null,
+      dealId: null,
+      reversesEntryId: null,
+      idempotencyKey: `test:${i}:${TRICKY[i % TRICKY.length]}`,
+      baseMinor: 9_007_199_254_740_993n,
+      rateBp: 1234,
+      amountMinor: -9_007_199_254_740_993n + BigInt(i),
+      currency: 'USD',
+      status: 'pending',
+      holdUntil: at,
+      flags: i % 2 ? ['self_referral', 'duplicate_ip'] : [],
+      explanation: { summary: TRICKY.join(' | '), nested: { list: TRICKY, n: i, nothing: null } },
+      earnedAt: at,
+      approvedAt: null,
+      ...over,
+    });
+    const list = TRICKY.map((_, i) => entry(i));
+    list.push(entry(99, { baseMinor: null, rateBp: null, holdUntil: null, approvedAt: at, status: 'approved', explanation: {} }));
+    const ids = await insertEntries(t.services.db, list);
+    expect(ids.sort()).toEqual(list.map((e) => e.id).sort());
+    // Same idempotency keys, new ids: nothing inserted.
+    expect(await insertEntries(t.services.db, list.map((e) => ({ ...e, id: newId('commissionEntry') })))).toEqual([]);
+    const back = await rows<Record<string, unknown>>(
+      t.services.db,
+      sql`select id, rule_id, idempotency_key, base_minor::text as base_minor, rate_bp, amount_minor::text as amount_minor, status, flags,
+          explanation, to_char(hold_until at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as hold_until,
+          to_char(earned_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as earned_at,
+          to_char(approved_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as approved_at
+        from commission_entry where workspace_id = ${vendor.workspaceId}`,
+    );
+    const parseFlags = (v: unknown) => (Array.isArray(v) ? v : v === '{}' ? [] : String(v).replace(/^\{|\}$/g, '').split(','));
+    for (const e of list) {
+      const r = back.find((x) => x.id === e.id) as Record<string, unknown>;
+      expect(r).toBeDefined();
+      const explanation = typeof r.explanation === 'string' ? JSON.parse(r.explanation) : r.explanation;
+      expect({
+        rule: r.rule_id,
+        key: r.idempotency_key,
+        base: r.base_minor,
+        rate: r.rate_bp === null ? null : Number(r.rate_bp),
+        amount: r.amount_minor,
+        status: r.status,
+        flags: parseFlags(r.flags),
+        explanation,
+        hold: r.hold_until,
+        earned: r.earned_at,
+        approved: r.approved_at,
+      }).toEqual({
+        rule: e.ruleId,
+        key: e.idempotencyKey,
+        base: e.baseMinor === null ? null : e.baseMinor.toString(),
+        rate: e.rateBp,
+        amount: e.amountMinor.toString(),
+        status: e.status,
+        flags: e.flags,
+        explanation: e.explanation,
+        hold: e.holdUntil ? e.holdUntil.toISOString() : null,
+        earned: e.earnedAt.toISOString(),
+        approved: e.approvedAt ? e.approvedAt.toISOString() : null,
+      });
+    }
+  });
+});

@@ -1,0 +1,331 @@
+import { and, asc, desc, eq, gte, lte, sql } from 'drizzle-orm';
+import type { Executor, Tx } from '../../platform/db.ts';
+import { emit } from '../../platform/events.ts';
+import { newId } from '../../platform/ids.ts';
+import type { Money } from '../../platform/money.ts';
+import { enrollment, partner } from '../partners/schema.ts';
+import { click, conversion, customer, link, trackingSettings } from './schema.ts';
+
+export type ConversionKind = 'lead' | 'sale' | 'refund' | 'dispute_opened' | 'dispute_won' | 'dispute_lost' | 'cancellation';
+export type ConversionSource = 'tracking_api' | 'stripe' | 'paddle' | 'lemonsqueezy' | 'manual';
+export type AccrualStatus = 'pending' | 'unattributed' | 'accrued' | 'no_plan' | 'waiting_original';
+export const CONVERSION_KINDS = ['lead', 'sale', 'refund', 'dispute_opened', 'dispute_won', 'dispute_lost', 'cancellation'] as const;
+export const CONVERSION_SOURCES = ['tracking_api', 'stripe', 'paddle', 'lemonsqueezy', 'manual'] as const;
+export const ACCRUAL_STATUSES = ['pending', 'unattributed', 'accrued', 'no_plan', 'waiting_original'] as const;
+
+export interface ConversionInput {
+  kind: ConversionKind;
+  source: ConversionSource;
+  /** Unique per workspace, e.g. 'stripe:evt_1Nx…:sale' or 'api:<client key>'. */
+  idempotencyKey: string;
+  /** This money movement: invoice / charge / transaction / order id. */
+  externalRef: string | null;
+  /** Refunds & disputes: externalRef of the sale they reverse. */
+  originalRef: string | null;
+  subscriptionRef: string | null;
+  /** Sales: amount paid (positive); refunds/disputes: amount reversed (positive). */
+  amount: Money | null;
+  product: string | null;
+  /** A renewal payment (true) vs a first payment (false); null = unknown. */
+  recurring: boolean | null;
+  occurredAt: Date;
+  customer: { externalId?: string | null; email?: string | null; country?: string | null; name?: string | null };
+  /** Attribution hints, strongest first. */
+  clickId?: string | null;
+  /** Link code or partner referral code from metadata / custom data. */
+  partnerCode?: string | null;
+  programId?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  /** Provider facts worth showing in the explanation. */
+  details?: Record<string, unknown>;
+}
+
+export interface RecordedConversion {
+  id: string;
+  created: boolean;
+  partnerId: string | null;
+  status: 'pending' | 'unattributed';
+}
+
+export interface TrackingSettings {
+  attributionWindowDays: number;
+  model: 'last_click' | 'first_click';
+  defaultDestinationUrl: string | null;
+}
+
+export const DEFAULT_TRACKING_SETTINGS: TrackingSettings = { attributionWindowDays: 90, model: 'last_click', defaultDestinationUrl: null };
+const DAY_MS = 86_400_000;
+
+export async function trackingSettingsFor(db: Executor, workspaceId: string, programId: string): Promise<TrackingSettings> {
+  const [row] = await db
+    .select()
+    .from(trackingSettings)
+    .where(and(eq(trackingSettings.workspaceId, workspaceId), eq(trackingSettings.programId, programId)));
+  if (!row) return { ...DEFAULT_TRACKING_SETTINGS };
+  return {
+    attributionWindowDays: row.attributionWindowDays,
+    model: row.model === 'first_click' ? 'first_click' : 'last_click',
+    defaultDestinationUrl: row.defaultDestinationUrl,
+  };
+}
+
+/** How a conversion found its partner; kept in `details.attribution` so a person can follow it. */
+export interface Attribution {
+  partnerId: string;
+  programId: string;
+  linkId: string | null;
+  clickId: string | null;
+  via: 'bound_customer' | 'click' | 'partner_code' | 'original_sale' | 'manual';
+  note?: string;
+}
+
+type CustomerRow = typeof customer.$inferSelect;
+
+async function findCustomer(tx: Executor, workspaceId: string, externalId: string | null, email: string | null): Promise<CustomerRow | null> {
+  if (externalId) {
+    const [row] = await tx
+      .select()
+      .from(customer)
+      .where(and(eq(customer.workspaceId, workspaceId), eq(customer.externalId, externalId)));
+    if (row) return row;
+  }
+  if (email) {
+    const [row] = await tx
+      .select()
+      .from(customer)
+      .where(and(eq(customer.workspaceId, workspaceId), eq(customer.email, email)));
+    if (row) return row;
+  }
+  return null;
+}
+
+/**
+ * Attribution by click id: the click must belong to the workspace and lie within its program's
+ * attribution window before the conversion. The model picks, among the same visitor's clicks on
+ * links of that program inside the window, the last (default) or the first one.
+ */
+export async function attributeByClick(
+  tx: Executor,
+  workspaceId: string,
+  clickId: string,
+  at: Date,
+): Promise<Attribution | { rejected: string }> {
+  const [c] = await tx
+    .select()
+    .from(click)
+    .where(and(eq(click.workspaceId, workspaceId), eq(click.id, clickId)));
+  if (!c) return { rejected: `click ${clickId} is unknown` };
+  const settings = await trackingSettingsFor(tx, workspaceId, c.programId);
+  const windowStart = new Date(at.getTime() - settings.attributionWindowDays * DAY_MS);
+  if (c.occurredAt < windowStart) {
+    return { rejected: `click ${clickId} is older than the ${settings.attributionWindowDays}-day attribution window` };
+  }
+  const [chosen] = await tx
+    .select()
+    .from(click)
+    .where(
+      and(
+        eq(click.workspaceId, workspaceId),
+        eq(click.visitorId, c.visitorId),
+        eq(click.programId, c.programId),
+        gte(click.occurredAt, windowStart),
+        lte(click.occurredAt, at > c.occurredAt ? at : c.occurredAt),
+      ),
+    )
+    .orderBy(settings.model === 'first_click' ? asc(click.occurredAt) : desc(click.occurredAt), settings.model === 'first_click' ? asc(click.id) : desc(click.id))
+    .limit(1);
+  const winner = chosen ?? c;
+  return {
+    partnerId: winner.partnerId,
+    programId: winner.programId,
+    linkId: winner.linkId,
+    clickId: winner.id,
+    via: 'click',
+    note: winner.id === c.id ? undefined : `${settings.model === 'first_click' ? 'first' : 'last'} click of the same visitor in the window`,
+  };
+}
+
+/** A partner code is a link code (any status: printed links keep working for attribution) or a partner id. */
+export async function attributeByPartnerCode(
+  tx: Executor,
+  workspaceId: string,
+  code: string,
+  programId: string | null,
+): Promise<Attribution | null> {
+  const trimmed = code.trim();
+  if (!trimmed) return null;
+  const [l] = await tx
+    .select({ id: link.id, partnerId: link.partnerId, programId: link.programId })
+    .from(link)
+    .where(and(eq(link.workspaceId, workspaceId), eq(link.code, trimmed.toLowerCase())));
+  if (l) return { partnerId: l.partnerId, programId: l.programId, linkId: l.id, clickId: null, via: 'partner_code' };
+  if (trimmed.startsWith('ptr_')) {
+    const rows = await tx
+      .select({ programId: enrollment.programId })
+      .from(enrollment)
+      .innerJoin(partner, eq(partner.id, enrollment.partnerId))
+      .where(and(eq(partner.workspaceId, workspaceId), eq(partner.id, trimmed)));
+    const match = programId ? rows.find((r) => r.programId === programId) : rows.length === 1 ? rows[0] : undefined;
+    if (match) return { partnerId: trimmed, programId: match.programId, linkId: null, clickId: null, via: 'partner_code' };
+  }
+  return null;
+}
+
+/**
+ * Records a conversion. Idempotent on (workspace, idempotencyKey): a replay returns the stored
+ * conversion with `created: false`. Finds or creates the customer and binds it to a partner
+ * (click id within the window > partner code; a customer already bound stays bound; refunds and
+ * disputes follow the sale they reverse). No partner ⇒ stored 'unattributed' for manual
+ * attribution. Emits 'conversion.recorded' on creation. Call inside a transaction.
+ */
+export async function recordConversion(tx: Tx, workspaceId: string, input: ConversionInput): Promise<RecordedConversion> {
+  const existing = await existingByKey(tx, workspaceId, input.idempotencyKey);
+  if (existing) return existing;
+
+  const externalId = input.customer.externalId?.trim() || null;
+  const email = input.customer.email?.trim().toLowerCase() || null;
+  const notes: string[] = [];
+  let found = await findCustomer(tx, workspaceId, externalId, email);
+
+  let attribution: Attribution | null = null;
+  if (found?.partnerId && found.programId) {
+    attribution = { partnerId: found.partnerId, programId: found.programId, linkId: found.linkId, clickId: null, via: 'bound_customer' };
+  }
+  if (!attribution && input.originalRef && input.kind !== 'sale' && input.kind !== 'lead') {
+    const [orig] = await tx
+      .select({ partnerId: conversion.partnerId, programId: conversion.programId, linkId: conversion.linkId, customerId: conversion.customerId })
+      .from(conversion)
+      .where(and(eq(conversion.workspaceId, workspaceId), eq(conversion.externalRef, input.originalRef), eq(conversion.kind, 'sale')))
+      .limit(1);
+    if (orig?.partnerId && orig.programId) {
+      attribution = { partnerId: orig.partnerId, programId: orig.programId, linkId: orig.linkId, clickId: null, via: 'original_sale' };
+    }
+  }
+  if (!attribution && input.clickId) {
+    const byClick = await attributeByClick(tx, workspaceId, input.clickId.trim(), input.occurredAt);
+    if ('rejected' in byClick) notes.push(byClick.rejected);
+    else attribution = byClick;
+  }
+  if (!attribution && input.partnerCode) {
+    attribution = await attributeByPartnerCode(tx, workspaceId, input.partnerCode, input.programId ?? null);
+    if (!attribution) notes.push(`partner code “${input.partnerCode}” matches no link or partner`);
+  }
+
+  // The customer: create it, or fill in what we learned; bind it when it is not bound yet.
+  let customerId: string | null = found?.id ?? null;
+  if (!found && (externalId || email)) {
+    const id = newId('customer');
+    await tx
+      .insert(customer)
+      .values({
+        id,
+        workspaceId,
+        externalId,
+        email,
+        country: input.customer.country ?? null,
+        name: input.customer.name ?? null,
+        programId: attribution?.programId ?? null,
+        partnerId: attribution?.partnerId ?? null,
+        linkId: attribution?.linkId ?? null,
+        firstClickId: attribution?.clickId ?? null,
+        boundAt: attribution ? input.occurredAt : null,
+      })
+      .onConflictDoNothing();
+    found = await findCustomer(tx, workspaceId, externalId, email);
+    customerId = found?.id ?? null;
+  } else if (found) {
+    const patch: Partial<CustomerRow> = {};
+    if (externalId && !found.externalId) patch.externalId = externalId;
+    if (email && !found.email) patch.email = email;
+    if (input.customer.country && !found.country) patch.country = input.customer.country;
+    if (input.customer.name && !found.name) patch.name = input.customer.name;
+    if (Object.keys(patch).length > 0) {
+      // A concurrent writer may have claimed the external id / email on another row: keep ours as is then.
+      const target = found.id;
+      await tx
+        .transaction(async (sp) => {
+          await sp.update(customer).set(patch).where(eq(customer.id, target));
+        })
+        .catch(() => {});
+    }
+    if (attribution && !found.partnerId) {
+      await tx
+        .update(customer)
+        .set({
+          partnerId: attribution.partnerId,
+          programId: attribution.programId,
+          linkId: attribution.linkId,
+          firstClickId: attribution.clickId,
+          boundAt: input.occurredAt,
+        })
+        .where(and(eq(customer.id, found.id), sql`${customer.partnerId} is null`));
+    }
+  }
+  if (found && attribution && attribution.via !== 'bound_customer') {
+    // Re-read: if someone else bound the customer first, theirs wins (a customer stays bound).
+    const [now] = await tx.select().from(customer).where(eq(customer.id, found.id));
+    if (now?.partnerId && now.programId && now.partnerId !== attribution.partnerId) {
+      attribution = { partnerId: now.partnerId, programId: now.programId, linkId: now.linkId, clickId: null, via: 'bound_customer' };
+    }
+  }
+
+  const status: 'pending' | 'unattributed' = attribution ? 'pending' : 'unattributed';
+  const id = newId('conversion');
+  const details: Record<string, unknown> = { ...(input.details ?? {}) };
+  details.attribution = attribution
+    ? { via: attribution.via, linkId: attribution.linkId, clickId: attribution.clickId, ...(attribution.note ? { note: attribution.note } : {}), ...(notes.length ? { ignored: notes } : {}) }
+    : { via: null, ...(notes.length ? { ignored: notes } : {}) };
+  const inserted = await tx
+    .insert(conversion)
+    .values({
+      id,
+      workspaceId,
+      programId: attribution?.programId ?? input.programId ?? null,
+      partnerId: attribution?.partnerId ?? null,
+      customerId,
+      linkId: attribution?.linkId ?? null,
+      clickId: attribution?.clickId ?? input.clickId ?? null,
+      kind: input.kind,
+      source: input.source,
+      idempotencyKey: input.idempotencyKey,
+      externalRef: input.externalRef,
+      originalRef: input.originalRef,
+      subscriptionRef: input.subscriptionRef,
+      amountMinor: input.amount?.amountMinor ?? null,
+      currency: input.amount?.currency ?? null,
+      product: input.product,
+      isRecurring: input.recurring,
+      country: input.customer.country ?? null,
+      ip: input.ip ?? null,
+      userAgent: input.userAgent ?? null,
+      occurredAt: input.occurredAt,
+      details,
+      accrualStatus: status,
+    })
+    .onConflictDoNothing()
+    .returning({ id: conversion.id });
+  if (inserted.length === 0) {
+    const again = await existingByKey(tx, workspaceId, input.idempotencyKey);
+    if (again) return again;
+    throw new Error(`conversion ${input.idempotencyKey} neither inserted nor found`);
+  }
+  await emit(tx, workspaceId, 'conversion.recorded', {
+    conversionId: id,
+    kind: input.kind,
+    source: input.source,
+    partnerId: attribution?.partnerId ?? null,
+    programId: attribution?.programId ?? input.programId ?? null,
+    accrualStatus: status,
+  });
+  return { id, created: true, partnerId: attribution?.partnerId ?? null, status };
+}
+
+async function existingByKey(tx: Executor, workspaceId: string, key: string): Promise<RecordedConversion | null> {
+  const [row] = await tx
+    .select({ id: conversion.id, partnerId: conversion.partnerId, accrualStatus: conversion.accrualStatus })
+    .from(conversion)
+    .where(and(eq(conversion.workspaceId, workspaceId), eq(conversion.idempotencyKey, key)));
+  if (!row) return null;
+  return { id: row.id, created: false, partnerId: row.partnerId, status: row.partnerId ? 'pending' : 'unattributed' };
+}
