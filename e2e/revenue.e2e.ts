@@ -87,7 +87,7 @@ test('a click becomes a lead, a Stripe payment a commission, and the commission 
   await expect(card).toBeVisible();
   await card.getByRole('button', { name: 'Copy link' }).click();
   await expect(card.getByRole('button', { name: 'Copied' })).toBeVisible();
-  const copied = await partner.evaluate(() => navigator.clipboard.readText());
+  const copied = await partner.evaluate(() => (globalThis as any).navigator.clipboard.readText() as Promise<string>);
   expect(copied).toMatch(/\/r\/[A-Za-z0-9-]+$/);
 
   // ── A visitor clicks it: an immediate 302 to the vendor's site (which does not exist on this
