@@ -87,7 +87,7 @@ export function ReportsPage() {
       />
       {report.isError ? <QueryError error={report.error} retry={() => void report.refetch()} /> : null}
       {report.isPending ? (
-        <div className="grid gap-6">
+        <div className="grid grid-cols-[minmax(0,1fr)] gap-6">
           <Card className="p-6">
             <LoadingBlock lines={3} />
           </Card>
@@ -134,7 +134,7 @@ function Report({ data, groupBy, stale }: { data: Performance; groupBy: GroupBy;
   const lost = sum((g) => g.deals.lost);
 
   return (
-    <div className={cn('grid gap-6 transition-opacity', stale && 'opacity-60')}>
+    <div className={cn('grid grid-cols-[minmax(0,1fr)] gap-6 transition-opacity', stale && 'opacity-60')}>
       <section aria-label="Totals" className="grid grid-cols-2 gap-4 lg:grid-cols-4">
         <Kpi label="Registrations" value={formatNumber(registrations)} hint={`${pct(ratio(approved, approved + rejected))} approved`} />
         <Kpi label="Conflict rate" value={pct(ratio(conflicts, registrations))} hint={`${formatNumber(conflicts)} conflicts`} />
@@ -146,7 +146,7 @@ function Report({ data, groupBy, stale }: { data: Performance; groupBy: GroupBy;
         <Kpi label="Influenced revenue" value={moneyText(influenced)} hint="won, × each partner's share" wide />
       </section>
 
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-2">
         <Card>
           <CardHeader title="Registrations by status" description={`Per ${groupBy}, created in the period`} />
           <CardBody className="grid gap-3">
