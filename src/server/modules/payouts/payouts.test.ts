@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEntry } from '../../platform/schema.ts';
 import { type TestApp, call, createTestApp, memberWithRole, ownerWithWorkspace } from '../../test/harness.ts';
 import { makePartner, partnerUser } from '../deals/test-fixtures.ts';
+import { now } from '../../platform/clock.ts';
+import { draftScheduledRuns } from './scheduled.ts';
 import { statementPdf } from './statements.ts';
 import { buildStatement } from './statements.ts';
 import { payoutMethod, taxProfile } from './schema.ts';
@@ -499,5 +501,29 @@ describe('tax hold and 1099', () => {
     const audits = await t.services.db.select().from(auditEntry).where(eq(auditEntry.action, 'tax.1099_exported'));
     expect(audits.length).toBeGreaterThanOrEqual(2);
     expect((await call(t, 'GET', `/api/v1/tax/1099.csv?year=nope`, finance.as)).status).toBe(422);
+  });
+});
+
+describe('scheduled drafts', () => {
+  it('computes the draft run on the payout date, once, and none on other days', async () => {
+    const prg = await program('Weekly program');
+    const isoWeekday = ((now().getUTCDay() + 6) % 7) + 1; // the vendor workspace runs on UTC
+    const tomorrow = (isoWeekday % 7) + 1;
+    const partnerId = await makePartner(t, vendor.as, 'Weekly Partner', prg);
+    await addEntry(t.services.db, { workspaceId: ws(), programId: prg, partnerId, amountMinor: 12_345n });
+
+    await call(t, 'PUT', `/api/v1/programs/${prg}/payout-schedule`, { ...finance.as, body: { cadence: 'weekly', weekday: tomorrow, threshold: usd(100) } });
+    expect(await draftScheduledRuns(t.services.db)).toEqual([]);
+
+    await call(t, 'PUT', `/api/v1/programs/${prg}/payout-schedule`, { ...finance.as, body: { cadence: 'weekly', weekday: isoWeekday, threshold: usd(100) } });
+    const created = await draftScheduledRuns(t.services.db);
+    const mine = (await call(t, 'GET', `/api/v1/payout-runs?programId=${prg}`, vendor.as)).body.data;
+    expect(mine).toHaveLength(1);
+    expect(created).toContain(mine[0].id);
+    expect(mine[0]).toMatchObject({ status: 'draft', createdBy: 'Payout schedule', totals: [usd(12_345)] });
+
+    // The hourly job runs again the same day: no second draft.
+    expect(await draftScheduledRuns(t.services.db)).not.toContain(mine[0].id);
+    expect((await call(t, 'GET', `/api/v1/payout-runs?programId=${prg}`, vendor.as)).body.data).toHaveLength(1);
   });
 });
