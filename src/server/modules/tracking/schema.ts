@@ -168,6 +168,8 @@ export const conversion = pgTable(
     index('conversion_ws_partner_idx').on(t.workspaceId, t.partnerId, t.occurredAt),
     index('conversion_ws_link_idx').on(t.workspaceId, t.linkId),
     index('conversion_ws_external_idx').on(t.workspaceId, t.externalRef),
+    // Refunds and disputes of a sale (accrual looks them up by the sale's external ref).
+    index('conversion_ws_original_idx').on(t.workspaceId, t.originalRef).where(sql`${t.originalRef} is not null`),
     index('conversion_ws_customer_idx').on(t.workspaceId, t.customerId),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX "conversion_ws_original_idx" ON "conversion" USING btree ("workspace_id","original_ref") WHERE "conversion"."original_ref" is not null;
