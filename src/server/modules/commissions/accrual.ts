@@ -482,7 +482,8 @@ function lineToEntry(
 
 // ── refunds, disputes, cancellations ──
 
-interface OriginalEntry {
+/** A ledger line as read for a reversal (snake_case, as the SQL returns it). */
+export interface OriginalEntry {
   id: string;
   program_id: string;
   partner_id: string;

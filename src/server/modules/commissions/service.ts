@@ -10,7 +10,7 @@ import { newId } from '../../platform/ids.ts';
 import { decodeCursor, encodeCursor, toPage } from '../../platform/pagination.ts';
 import { projectForPartner } from '../../platform/visibility.ts';
 import { program, tier } from '../programs/schema.ts';
-import { accruePending, releaseHolds, reversedSoFar, writeReversal } from './accrual.ts';
+import { type OriginalEntry, accruePending, releaseHolds, reversedSoFar, writeReversal } from './accrual.ts';
 import type { AdjustmentRequest, CreatePlanRequest, LedgerFilterQuery, LedgerListQuery, PlanListQuery, UpdatePlanRequest } from './contract.ts';
 import { evaluateRebate, fmt, jsonMoney, periodBounds } from './evaluate.ts';
 import { type LedgerFilter, type NewEntry, filterSql, insertEntries, ledgerTotals, rows } from './ledger.ts';
@@ -329,21 +329,7 @@ export async function getEntry(ctx: Ctx, id: string) {
   return { ...entry, related: related.map(toEntry) };
 }
 
-interface LockedEntry {
-  id: string;
-  program_id: string;
-  partner_id: string;
-  plan_id: string | null;
-  rule_id: string | null;
-  kind: string;
-  amount_minor: string;
-  currency: string;
-  status: string;
-  hold_until: string | null;
-  flags: string[] | string;
-  earned_at: string;
-  reverses_entry_id: string | null;
-}
+type LockedEntry = OriginalEntry & { reverses_entry_id: string | null };
 
 async function lockEntry(tx: Executor, workspaceId: string, id: string): Promise<LockedEntry> {
   const [r] = await rows<LockedEntry>(
