@@ -25,7 +25,9 @@ afterAll(() => {
 });
 
 // The CLI runs on the embedded database; the PostgreSQL pass of the suite skips it.
-describe.skipIf(process.env.OPENPRM_TEST_DB === 'postgres')('openprm CLI', () => {
+// Each command is a new process that opens the embedded database and applies every migration, so
+// these tests get more time than the default on a busy machine.
+describe.skipIf(process.env.OPENPRM_TEST_DB === 'postgres')('openprm CLI', { timeout: 180_000 }, () => {
   it('lists the operational commands', () => {
     const { code, out } = openprm('--help');
     expect(code).toBe(0);
