@@ -13,7 +13,7 @@ import Stripe from 'stripe';
  */
 const OWNER = { email: 'owner@demo.openprm.dev', password: 'openprm-demo' };
 const PARTNER_EMAIL = 'priya@northwind-consulting.example';
-const CORPUS = path.resolve(import.meta.dirname, '../../shared/corpora/stripe-ruby-mock-webhook-events/invoice.paid.json');
+const CORPUS = path.resolve(import.meta.dirname, '../test-corpora/stripe-ruby-mock-webhook-events/invoice.paid.json');
 
 async function consoleHeaders(page: Page): Promise<Record<string, string>> {
   const workspaceId = await page.evaluate(() => (globalThis as any).localStorage.getItem('openprm.workspace'));

@@ -12,3 +12,6 @@ export const PROJECT_ROOT = (() => {
   }
   return dir;
 })();
+
+/** Real, externally written test material (webhook payloads, company names), vendored in test-corpora/. */
+export const CORPORA_DIR = process.env.OPENPRM_CORPORA_DIR || path.join(PROJECT_ROOT, 'test-corpora');

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CORPORA_DIR } from '../../platform/paths.ts';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { parse } from 'csv-parse/sync';
@@ -17,9 +17,8 @@ import { matchNameOf } from './service.ts';
  * `checkConflicts`) accepts the two normalized names in a self-join on a scratch PGlite table.
  */
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-/** The corpus lives beside the repository (`../shared/corpora/…`); `PATSTAT_DIR` overrides. */
-export const PATSTAT_DIR = process.env.PATSTAT_DIR || path.resolve(ROOT, '../shared/corpora/dedupe-examples-entity-resolution/patent_example');
+/** The PATSTAT corpus (vendored in test-corpora/); `PATSTAT_DIR` overrides. */
+export const PATSTAT_DIR = process.env.PATSTAT_DIR || path.join(CORPORA_DIR, 'dedupe-examples-entity-resolution/patent_example');
 export const corpusAvailable = () => existsSync(path.join(PATSTAT_DIR, 'patstat_reference.csv'));
 
 export interface HardNegativeResult {

@@ -1,15 +1,15 @@
 /**
- * The shared webhook corpora (`../shared/corpora/…`, override with BILLING_CORPORA_DIR) turned
+ * The webhook corpora (`test-corpora/…`, see platform/paths.ts CORPORA_DIR) turned
  * into deliverable events for the contract and replay tests. Every event gets a unique provider
  * event id: the Stripe fixtures share zeroed ids (`evt_000…`), which would otherwise collapse
  * into one delivery (the replay of a shared id is tested on its own).
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../platform/paths.ts';
+import { CORPORA_DIR } from '../../platform/paths.ts';
 import { type Provider, SIGNATURE_HEADER, signFor } from './signatures.ts';
 
-export const CORPORA_DIR = process.env.BILLING_CORPORA_DIR || path.resolve(PROJECT_ROOT, '../shared/corpora');
+export { CORPORA_DIR };
 
 export function corporaAvailable(): boolean {
   return ['stripe-ruby-mock-webhook-events', 'stripe-mock-openapi-fixtures', 'paddle-billing-webhooks', 'pay-rails-webhooks'].every((d) => existsSync(path.join(CORPORA_DIR, d)));
