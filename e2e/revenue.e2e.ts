@@ -157,14 +157,17 @@ test('a click becomes a lead, a Stripe payment a commission, and the commission 
   await expect(owner.getByRole('heading', { name: /Payout run #\d+/ })).toBeVisible();
   await owner.getByRole('button', { name: 'Approve run' }).click();
   await owner.getByRole('button', { name: 'Execute payouts' }).click();
+  // The payouts are sent in the background; the page follows them until none is queued.
+  const northwindPayout = owner.getByRole('row').filter({ hasText: 'Northwind Consulting' });
+  await expect(northwindPayout.first()).toContainText(/Processing|Paid/, { timeout: 15_000 });
+  await expect(owner.getByText(/still queued/)).toHaveCount(0, { timeout: 15_000 });
   const markPaid = owner.getByRole('button', { name: 'Mark payout to Northwind Consulting as paid' });
   if (await markPaid.isVisible().catch(() => false)) {
     await markPaid.click();
     await owner.getByLabel('Payment reference').fill(`WISE-${stamp}`);
     await owner.getByRole('button', { name: 'Mark as paid' }).click();
   }
-  const northwindPayout = owner.getByRole('row').filter({ hasText: 'Northwind Consulting' });
-  await expect(northwindPayout.first()).toContainText(/paid/i);
+  await expect(northwindPayout.first()).toContainText(/Paid/); // the status badge ("Mark as paid" is lower case)
 
   // ── Priya downloads her statement; it lists the commission.
   await partner.goto('/portal/payouts');

@@ -3,6 +3,7 @@ import { mailSubscriber } from '../modules/mail/subscriber.ts';
 import { partnerImportSubscriber } from '../modules/partners/subscriber.ts';
 import { registerRegistrationJobs } from '../modules/registrations/jobs.ts';
 import { registerPayoutJobs } from '../modules/payouts/jobs.ts';
+import { payoutRunSenderSubscriber } from '../modules/payouts/subscriber.ts';
 import { createAuth, resolveAuthSecret } from './auth.ts';
 import type { Config } from './config.ts';
 import { type Database, openDatabase, runMigrations } from './db.ts';
@@ -39,6 +40,7 @@ export async function buildServices(config: Config, options: BuildOptions = {}):
   const limits = options.rateLimits ?? { signIn: 10, magicLink: 5, publicLinks: 30 };
   bus.register(mailSubscriber({ mailer, tokens, config }));
   bus.register(partnerImportSubscriber());
+  bus.register(payoutRunSenderSubscriber(new SecretBox(secret)));
   registerRegistrationJobs(jobs, db);
   registerCommissionJobs(jobs, bus, db);
   registerPayoutJobs(jobs, db, new SecretBox(secret));

@@ -13150,7 +13150,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send the approved payouts: Stripe Connect transfers and PayPal payouts now; bank and manual ones wait for "mark as paid" */
+        /** Start paying an approved run (202): the run moves to processing and its payouts are sent in the background — Stripe Connect transfers and PayPal payouts; bank and manual ones wait for "mark as paid". Follow progress with GET /payout-runs/{id} */
         post: {
             parameters: {
                 query?: never;
@@ -13162,8 +13162,8 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Processing or completed */
-                200: {
+                /** @description Processing: the payouts are being sent */
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };

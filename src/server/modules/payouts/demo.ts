@@ -4,7 +4,7 @@ import type { SecretBox } from '../../platform/encryption.ts';
 import type { PortalContext } from '../../platform/http.ts';
 import { partner } from '../partners/schema.ts';
 import { program } from '../programs/schema.ts';
-import { approveRun, createRun, executeRun, markPayoutPaid } from './runs.ts';
+import { approveRun, createRun, executeRun, getRun, markPayoutPaid, sendRunPayouts } from './runs.ts';
 import { createFxRate, putMyMethod, putMyTaxProfile, putSchedule, putSettings } from './service.ts';
 
 /**
@@ -64,7 +64,9 @@ export async function seedDemoPayouts(ctx: WorkspaceContext, secrets: SecretBox)
     const run = await createRun(ctx, { programId: referral.id });
     if (run.counts.payouts === 0) return;
     await approveRun(ctx, run.id);
-    const executed = await executeRun(ctx, { secrets }, run.id);
+    await executeRun(ctx, run.id);
+    await sendRunPayouts(ctx.db, { secrets }, ctx.workspaceId, run.id);
+    const executed = await getRun(ctx, run.id);
     for (const p of executed.payouts) {
       if (p.status === 'processing' || p.status === 'failed') await markPayoutPaid(ctx, p.id, `DEMO-WIRE-${run.number}-${p.statementNumber}`);
     }

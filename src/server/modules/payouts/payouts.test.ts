@@ -1,9 +1,10 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEntry } from '../../platform/schema.ts';
-import { type TestApp, call, createTestApp, memberWithRole, ownerWithWorkspace } from '../../test/harness.ts';
+import { type Caller, type TestApp, call, createTestApp, memberWithRole, ownerWithWorkspace } from '../../test/harness.ts';
 import { makePartner, partnerUser } from '../deals/test-fixtures.ts';
 import { now } from '../../platform/clock.ts';
+import { sendRunPayouts } from './runs.ts';
 import { draftScheduledRuns } from './scheduled.ts';
 import { statementPdf } from './statements.ts';
 import { buildStatement } from './statements.ts';
@@ -13,6 +14,19 @@ import { type PayPalContractServer, startPayPalContractServer } from './testing/
 import { type StripeContractServer, startStripeContractServer } from './testing/stripe-server.ts';
 
 let t: TestApp;
+
+/**
+ * Executes a run the way a client does (202, sending happens in the background), lets the
+ * background sender run (`bus.drain()`), then reads the run back.
+ */
+async function execute(runId: string, as: Caller) {
+  const res = await call(t, 'POST', `/api/v1/payout-runs/${runId}/execute`, as);
+  if (res.status !== 202) return res;
+  expect(res.body.status).toBe('processing');
+  await t.services.bus.drain();
+  const after = await call(t, 'GET', `/api/v1/payout-runs/${runId}`, as);
+  return { ...after, status: 202 };
+}
 let vendor: Awaited<ReturnType<typeof ownerWithWorkspace>>;
 let other: Awaited<ReturnType<typeof ownerWithWorkspace>>;
 let finance: Awaited<ReturnType<typeof memberWithRole>>;
@@ -238,8 +252,8 @@ describe('payout run with Stripe Connect', () => {
 
   it('a provider failure never marks commissions paid; the retry pays once', async () => {
     stripe.balance.usd = 100; // the platform balance is dry
-    const exec = await call(t, 'POST', `/api/v1/payout-runs/${runId}/execute`, vendor.as);
-    expect(exec.status, JSON.stringify(exec.body)).toBe(200);
+    const exec = await execute(runId, vendor.as);
+    expect(exec.status, JSON.stringify(exec.body)).toBe(202);
     expect(exec.body.status).toBe('processing');
     const failed = exec.body.payouts.find((p: { id: string }) => p.id === payoutId);
     expect(failed).toMatchObject({ status: 'failed', attempt: 2, outcomeUnknown: false, allowedActions: ['retry', 'mark_paid', 'cancel'] });
@@ -305,7 +319,7 @@ describe('payout run with Stripe Connect', () => {
     expect(cancelled.body.status).toBe('cancelled');
     const again = await call(t, 'POST', '/api/v1/payout-runs', { ...vendor.as, body: { programId: prg } });
     expect(again.body.payouts[0]).toMatchObject({ amount: usd(5_500), entryCount: 2 });
-    const cancelAgain = await call(t, 'POST', `/api/v1/payout-runs/${res.body.id}/execute`, vendor.as);
+    const cancelAgain = await execute(res.body.id, vendor.as);
     expect(cancelAgain.status).toBe(409);
     expect(cancelAgain.body.detail).toContain('no transitions are allowed');
   });
@@ -331,7 +345,7 @@ describe('retry after a lost response', () => {
     await call(t, 'POST', `/api/v1/payout-runs/${run.id}/approve`, finance.as);
     const before = stripe.transfers.length;
     stripe.dropResponses = 2; // the first call and stripe-node's own same-key retry both lose their answer
-    const exec = await call(t, 'POST', `/api/v1/payout-runs/${run.id}/execute`, vendor.as);
+    const exec = await execute(run.id, vendor.as);
     const payout = exec.body.payouts[0];
     expect(payout).toMatchObject({ status: 'failed', outcomeUnknown: true, attempt: 1 });
     expect(stripe.transfers.length).toBe(before + 1); // Stripe did move the money
@@ -359,7 +373,7 @@ describe('concurrent retries', () => {
     const run = (await call(t, 'POST', '/api/v1/payout-runs', { ...vendor.as, body: { programId: prg } })).body;
     await call(t, 'POST', `/api/v1/payout-runs/${run.id}/approve`, finance.as);
     stripe.failNext = { status: 402, type: 'card_error', code: 'card_declined', message: 'Your card was declined.' };
-    const exec = await call(t, 'POST', `/api/v1/payout-runs/${run.id}/execute`, vendor.as);
+    const exec = await execute(run.id, vendor.as);
     const payoutId = exec.body.payouts[0].id;
     expect(exec.body.payouts[0]).toMatchObject({ status: 'failed', failureReason: 'Stripe card_error (card_declined): Your card was declined.' });
     const before = stripe.transfers.length;
@@ -374,6 +388,37 @@ describe('concurrent retries', () => {
   });
 });
 
+describe('background sending', () => {
+  it('answers 202 before any provider call; two senders at once pay each payout once', async () => {
+    const prg = await program('Background run program');
+    const a = await partnerWithUser('Background One', prg);
+    const b = await partnerWithUser('Background Two', prg);
+    await call(t, 'PUT', '/api/v1/portal/payout-method', { cookie: a.cookie, body: { type: 'stripe_connect', currency: 'USD', stripeAccountId: 'acct_background01' } });
+    await call(t, 'PUT', '/api/v1/portal/payout-method', { cookie: b.cookie, body: { type: 'stripe_connect', currency: 'USD', stripeAccountId: 'acct_background02' } });
+    const e1 = await addEntry(t.services.db, { workspaceId: ws(), programId: prg, partnerId: a.id, amountMinor: 7_000n });
+    const e2 = await addEntry(t.services.db, { workspaceId: ws(), programId: prg, partnerId: b.id, amountMinor: 8_000n });
+    const run = (await call(t, 'POST', '/api/v1/payout-runs', { ...vendor.as, body: { programId: prg } })).body;
+    await call(t, 'POST', `/api/v1/payout-runs/${run.id}/approve`, finance.as);
+    const before = stripe.transfers.length;
+
+    const res = await call(t, 'POST', `/api/v1/payout-runs/${run.id}/execute`, vendor.as);
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    expect(res.body.status).toBe('processing');
+    expect(res.body.payouts.map((p: { status: string }) => p.status)).toEqual(['approved', 'approved']);
+    expect(stripe.transfers.length).toBe(before);
+
+    // A redelivered event and a second process both pick the run up at once.
+    const deps = { secrets: t.services.secrets };
+    await Promise.all([sendRunPayouts(t.services.db, deps, ws(), run.id), sendRunPayouts(t.services.db, deps, ws(), run.id)]);
+    expect(stripe.transfers.length).toBe(before + 2);
+    await t.services.bus.drain(); // the event's own delivery finds nothing left to send
+    expect(stripe.transfers.length).toBe(before + 2);
+    const after = await call(t, 'GET', `/api/v1/payout-runs/${run.id}`, vendor.as);
+    expect(after.body).toMatchObject({ status: 'completed', counts: { paid: 2, failed: 0 } });
+    for (const id of [e1, e2]) expect((await entryStatus(t.services.db, id)).status).toBe('paid');
+  });
+});
+
 describe('PayPal payouts', () => {
   it('pays through a batch, reads it back, and keeps a failed item unpaid', async () => {
     const prg = await program('PayPal program');
@@ -383,7 +428,7 @@ describe('PayPal payouts', () => {
     paypal.settleAs = 'PENDING';
     const run = (await call(t, 'POST', '/api/v1/payout-runs', { ...vendor.as, body: { programId: prg } })).body;
     await call(t, 'POST', `/api/v1/payout-runs/${run.id}/approve`, finance.as);
-    const exec = await call(t, 'POST', `/api/v1/payout-runs/${run.id}/execute`, vendor.as);
+    const exec = await execute(run.id, vendor.as);
     const payout = exec.body.payouts[0];
     expect(payout).toMatchObject({ status: 'processing', methodType: 'paypal', allowedActions: ['refresh', 'mark_paid'] });
     expect(paypal.batches.at(-1)).toMatchObject({ senderBatchId: `${payout.id}-attempt-1`, items: [{ receiver: 'payee@example.com', amount: { value: '123.45', currency: 'USD' } }] });
@@ -397,7 +442,7 @@ describe('PayPal payouts', () => {
     paypal.settleAs = 'FAILED';
     const run2 = (await call(t, 'POST', '/api/v1/payout-runs', { ...vendor.as, body: { programId: prg } })).body;
     await call(t, 'POST', `/api/v1/payout-runs/${run2.id}/approve`, finance.as);
-    const exec2 = await call(t, 'POST', `/api/v1/payout-runs/${run2.id}/execute`, vendor.as);
+    const exec2 = await execute(run2.id, vendor.as);
     expect(exec2.body.payouts[0]).toMatchObject({ status: 'failed', attempt: 2 });
     expect(exec2.body.payouts[0].failureReason).toContain('RECEIVER_ACCOUNT_LOCKED');
     expect((await entryStatus(t.services.db, e2)).status).toBe('payable');
@@ -432,7 +477,7 @@ describe('bank file, FX and manual payment', () => {
       ]),
     );
     await call(t, 'POST', `/api/v1/payout-runs/${run.body.id}/approve`, finance.as);
-    await call(t, 'POST', `/api/v1/payout-runs/${run.body.id}/execute`, vendor.as);
+    await execute(run.body.id, vendor.as);
     const file = await call(t, 'GET', `/api/v1/payout-runs/${run.body.id}/bank-file`, finance.as);
     expect(file.status).toBe(200);
     const lines = String(file.body).trim().split('\r\n');
@@ -485,7 +530,7 @@ describe('tax hold and 1099', () => {
     expect(byName['Big Earner']).toMatchObject({ status: 'draft', amount: usd(70_000) });
     expect(byName['Tiny Earner']).toMatchObject({ status: 'held', holdReason: 'held: tax profile incomplete' });
     await call(t, 'POST', `/api/v1/payout-runs/${run.body.id}/approve`, finance.as);
-    await call(t, 'POST', `/api/v1/payout-runs/${run.body.id}/execute`, vendor.as);
+    await execute(run.body.id, vendor.as);
     await call(t, 'POST', `/api/v1/payouts/${byName['Big Earner'].id}/mark-paid`, { ...finance.as, body: { reference: 'CHK-1001' } });
 
     const year = new Date().getUTCFullYear();

@@ -169,11 +169,12 @@ export function payoutRoutes() {
   r.openapi(
     defineRoute({ kind: 'workspace', permission: 'payouts:manage' }, {
       method: 'post', path: '/payout-runs/{id}/execute', tags,
-      summary: 'Send the approved payouts: Stripe Connect transfers and PayPal payouts now; bank and manual ones wait for "mark as paid"',
+      summary:
+        'Start paying an approved run (202): the run moves to processing and its payouts are sent in the background — Stripe Connect transfers and PayPal payouts; bank and manual ones wait for "mark as paid". Follow progress with GET /payout-runs/{id}',
       request: { params: ZIdParam },
-      responses: { 200: jsonResponse(ZPayoutRunDetail, 'Processing or completed'), ...errorResponses, ...conflictResponse },
+      responses: { 202: jsonResponse(ZPayoutRunDetail, 'Processing: the payouts are being sent'), ...errorResponses, ...conflictResponse },
     }),
-    async (c) => c.json(await runs.executeRun(workspaceCtx(c), { secrets: services(c).secrets }, c.req.valid('param').id), 200),
+    async (c) => c.json(await runs.executeRun(workspaceCtx(c), c.req.valid('param').id), 202),
   );
   r.openapi(
     defineRoute({ kind: 'workspace', permission: 'payouts:manage' }, {

@@ -25,6 +25,7 @@ type PayoutRow = typeof payout.$inferSelect;
 type RunStatus = 'draft' | 'approved' | 'processing' | 'completed' | 'cancelled';
 
 export const PAYOUT_RUN_APPROVED = 'payout_run.approved';
+export const PAYOUT_RUN_EXECUTED = 'payout_run.executed';
 export const PAYOUT_PAID = 'payout.paid';
 export const PAYOUT_FAILED = 'payout.failed';
 
@@ -485,22 +486,39 @@ export interface ExecDeps {
   secrets: SecretBox;
 }
 
-/** Sends every approved payout of an approved run to its provider. Failures stay visible per payout. */
-export async function executeRun(ctx: Ctx, deps: ExecDeps, runId: string) {
-  const ids = await ctx.db.transaction(async (tx) => {
+/**
+ * Starts paying an approved run: the run moves to `processing` and a `payout_run.executed` event
+ * is committed with it. The payouts are sent in the background (`sendRunPayouts`, run by the
+ * `payout-run-sender` subscriber), so a run of hundreds of partners never waits on providers
+ * inside a request; the run's page follows the payouts as they are paid or fail.
+ */
+export async function executeRun(ctx: Ctx, runId: string) {
+  await ctx.db.transaction(async (tx) => {
     const run = await lockRun(tx, ctx.workspaceId, runId);
     if (run.status !== 'approved') throw transitionError('payout run', run.status, 'execute', RUN_TRANSITIONS[run.status as RunStatus]);
     await tx.update(payoutRun).set({ status: 'processing', executedAt: now() }).where(eq(payoutRun.id, runId));
     await audit(txCtx(ctx, tx), { action: 'payout_run.executed', entityType: 'payout_run', entityId: runId, changes: { status: { from: 'approved', to: 'processing' } } });
-    const rows = await tx
-      .select({ id: payout.id })
-      .from(payout)
-      .where(and(eq(payout.workspaceId, ctx.workspaceId), eq(payout.runId, runId), eq(payout.status, 'approved')));
-    return rows.map((r) => r.id);
+    await emit(tx, ctx.workspaceId, PAYOUT_RUN_EXECUTED, { runId, executedBy: actorOf(ctx.principal) });
   });
-  for (const id of ids) await sendPayout(ctx, deps, id, ['approved']);
-  await settleRunStatus(ctx.db, ctx.workspaceId, runId);
   return getRun(ctx, runId);
+}
+
+/**
+ * Sends every payout of a processing run that is still waiting (`approved`) to its provider, one
+ * after another, then settles the run. Safe to run twice or concurrently (a redelivered event, a
+ * second process): each payout is claimed in one statement before its provider is called.
+ */
+export async function sendRunPayouts(db: Executor, deps: ExecDeps, workspaceId: string, runId: string): Promise<number> {
+  const ctx: Ctx = { workspaceId, principal: { kind: 'system', name: 'Payout run sender' }, requestId: null, db };
+  const rows = await db
+    .select({ id: payout.id })
+    .from(payout)
+    .innerJoin(payoutRun, eq(payoutRun.id, payout.runId))
+    .where(and(eq(payout.workspaceId, workspaceId), eq(payout.runId, runId), eq(payout.status, 'approved'), eq(payoutRun.status, 'processing')))
+    .orderBy(payout.id);
+  for (const r of rows) await sendPayout(ctx, deps, r.id, ['approved']);
+  await settleRunStatus(db, workspaceId, runId);
+  return rows.length;
 }
 
 /** Retries a failed payout. An unknown outcome reuses the idempotency key; a definitive failure got a new one. */

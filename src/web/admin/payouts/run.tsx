@@ -29,11 +29,23 @@ type RunDetail = components['schemas']['PayoutRunDetail'];
 
 const runApi = getRouteApi('/app/console/payouts/$runId');
 
+const SENDING = { label: 'Sending…', tone: 'warning' } as const;
+
+/** Payouts of an executed run the background sender has not reached yet. */
+function queuedPayouts(r: RunDetail): number {
+  return r.status === 'processing' ? r.payouts.filter((p) => p.status === 'approved').length : 0;
+}
+
 export function PayoutRunPage() {
   const { runId } = runApi.useParams();
   const can = useCan();
   const queryClient = useQueryClient();
-  const run = useQuery({ queryKey: ['payout-runs', 'detail', runId], queryFn: () => unwrap(api.GET('/api/v1/payout-runs/{id}', { params: { path: { id: runId } } })) });
+  const run = useQuery({
+    queryKey: ['payout-runs', 'detail', runId],
+    queryFn: () => unwrap(api.GET('/api/v1/payout-runs/{id}', { params: { path: { id: runId } } })),
+    // Executed runs are sent in the background: follow them until every payout has left the queue.
+    refetchInterval: (query) => (query.state.data && queuedPayouts(query.state.data) > 0 ? 1500 : false),
+  });
   const [message, setMessage] = React.useState<string | null>(null);
   const [markPaid, setMarkPaid] = React.useState<Payout | null>(null);
   const refresh = (next?: RunDetail) => {
@@ -48,8 +60,13 @@ export function PayoutRunPage() {
       const failed = next.counts.failed;
       toast({
         tone: failed ? 'error' : 'success',
-        title: action === 'approve' ? 'Run approved' : action === 'cancel' ? 'Draft cancelled' : failed ? `${failed} payout(s) failed` : 'Payouts sent',
-        description: action === 'approve' ? 'Statements are numbered; execute the run to pay.' : undefined,
+        title: action === 'approve' ? 'Run approved' : action === 'cancel' ? 'Draft cancelled' : failed ? `${failed} payout(s) failed` : 'Sending payouts',
+        description:
+          action === 'approve'
+            ? 'Statements are numbered; execute the run to pay.'
+            : action === 'execute'
+              ? `${queuedPayouts(next)} payout(s) are being sent in the background. This page updates as they are paid.`
+              : undefined,
       });
     },
     onError: (error) => handleProblem(error, { onMessage: setMessage }),
@@ -69,6 +86,8 @@ export function PayoutRunPage() {
   const paying = r.payouts.filter((p) => !['carried_over', 'held', 'cancelled'].includes(p.status));
   const notPaying = r.payouts.filter((p) => p.status === 'carried_over' || p.status === 'held');
   const hasBank = r.payouts.some((p) => p.methodType === 'bank' && ['approved', 'processing', 'failed'].includes(p.status));
+  const queued = queuedPayouts(r);
+  const statusOf = (p: Payout) => (queued > 0 && p.status === 'approved' ? SENDING : (PAYOUT_STATUS[p.status] ?? { label: p.status, tone: 'neutral' as const }));
 
   const columns: Column<Payout>[] = [
     { id: 'partner', header: 'Partner', cell: (p) => <span className="font-medium text-slate-900">{p.partnerName}</span> },
@@ -97,8 +116,8 @@ export function PayoutRunPage() {
       cell: (p) => (
         <div className="grid gap-1">
           <span>
-            <Badge tone={PAYOUT_STATUS[p.status]?.tone ?? 'neutral'} dot>
-              {PAYOUT_STATUS[p.status]?.label ?? p.status}
+            <Badge tone={statusOf(p).tone} dot>
+              {statusOf(p).label}
             </Badge>
           </span>
           {p.holdReason ? <span className="text-xs text-slate-500">{p.holdReason}</span> : null}
@@ -170,7 +189,7 @@ export function PayoutRunPage() {
             {r.allowedTransitions.includes('execute') && can('payouts:manage') ? (
               <Button disabled={transition.isPending} onClick={() => transition.mutate('execute')}>
                 <Play aria-hidden />
-                {transition.isPending ? 'Paying…' : 'Execute payouts'}
+                {transition.isPending ? 'Starting…' : 'Execute payouts'}
               </Button>
             ) : null}
           </>
@@ -179,6 +198,11 @@ export function PayoutRunPage() {
       {message ? (
         <div className="mb-4">
           <InlineAlert message={message} />
+        </div>
+      ) : null}
+      {queued > 0 ? (
+        <div className="mb-4">
+          <InlineAlert tone="progress" message={`Sending payouts: ${queued} of ${paying.length} still queued. Transfers go out one by one in the background; you can leave this page.`} />
         </div>
       ) : null}
       <div className="mb-6 grid grid-cols-1 gap-3 sm:grid-cols-3">
