@@ -1,6 +1,6 @@
 // Tables of the commissions module: commission plans (rules as data) and the commission ledger.
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { program } from '../programs/schema.ts';
 import { workspace } from '../workspaces/schema.ts';
 
@@ -88,4 +88,25 @@ export const commissionEntry = pgTable(
     index('commission_entry_reverses_idx').on(t.reversesEntryId).where(sql`${t.reversesEntryId} is not null`),
     index('commission_entry_payout_idx').on(t.payoutId).where(sql`${t.payoutId} is not null`),
   ],
+);
+
+/**
+ * Conversions waiting for commission accrual. A trigger on `conversion` (migration 0012) adds a
+ * row in the transaction that records a conversion as 'pending' (or attributes an unattributed
+ * one), so every writer is covered; the accrual run claims rows oldest first with
+ * `DELETE … RETURNING` in the batch transaction that writes their ledger lines. A conversion is
+ * therefore never rewritten to mark it accrued: its accrual status is derived —
+ * stored 'pending' and no longer queued reads 'accrued' (see `effectiveAccrualStatus` in
+ * tracking/conversions.ts); only the rare outcomes ('no_plan', 'waiting_original') are stored.
+ */
+export const commissionAccrualQueue = pgTable(
+  'commission_accrual_queue',
+  {
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspace.id, { onDelete: 'cascade' }),
+    occurredAt: ts('occurred_at').notNull(),
+    conversionId: text('conversion_id').notNull(),
+  },
+  (t) => [primaryKey({ name: 'commission_accrual_queue_pk', columns: [t.workspaceId, t.occurredAt, t.conversionId] })],
 );
