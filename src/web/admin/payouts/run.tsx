@@ -53,7 +53,12 @@ export function PayoutRunPage() {
     void queryClient.invalidateQueries({ queryKey: ['payout-runs'] });
   };
   const transition = useMutation({
-    mutationFn: (action: 'approve' | 'execute' | 'cancel') => unwrap(api.POST(`/api/v1/payout-runs/{id}/${action}`, { params: { path: { id: runId } } })),
+    mutationFn: (action: 'approve' | 'execute' | 'cancel'): Promise<RunDetail> => {
+      const params = { params: { path: { id: runId } } };
+      // Execute answers 202 (the payouts are sent in the background); approve and cancel answer 200.
+      if (action === 'execute') return unwrap(api.POST('/api/v1/payout-runs/{id}/execute', params));
+      return unwrap(api.POST(`/api/v1/payout-runs/{id}/${action}`, params));
+    },
     onMutate: () => setMessage(null),
     onSuccess: (next, action) => {
       refresh(next);
