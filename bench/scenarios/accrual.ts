@@ -96,7 +96,9 @@ export const accrualPg: Scenario<'throughput'> = {
       const again = await accruePending(db, WS);
       const againS = (performance.now() - againStarted) / 1000;
       const [totals] = (await ledgerTotals({ db, workspaceId: WS })).data;
-      const left = (await db.execute(sql`select count(*)::int as n from conversion where accrual_status in ('pending', 'waiting_original')`)) as unknown as { rows: { n: number }[] };
+      const left = (await db.execute(
+        sql`select (select count(*) from commission_accrual_queue)::int + (select count(*) from conversion where accrual_status = 'waiting_original')::int as n`,
+      )) as unknown as { rows: { n: number }[] };
       const flagged = (await db.execute(sql`select count(*)::int as n from commission_entry where cardinality(flags) > 0`)) as unknown as { rows: { n: number }[] };
       const notes = [
         `${stats.processed.toLocaleString('en-US')} conversions in ${accrualS.toFixed(2)} s → ${stats.entries.toLocaleString('en-US')} ledger entries (commissions, renewals, SPIFFs, first-sale bonuses, capped lines, pro-rata reversals; fraud checks on)`,

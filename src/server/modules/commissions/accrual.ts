@@ -82,15 +82,24 @@ const iso = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', '
 const asDate = (v: string | Date) => (v instanceof Date ? v : new Date(v));
 const moneyOf = (minor: string | null, currency: string | null): Money | null => (minor !== null && currency ? { amountMinor: BigInt(minor), currency } : null);
 
-const CONV_SELECT = sql`select c.id,
+/**
+ * A conversion's accrual status as readers see it (alias `a`): stored 'pending' and no longer in
+ * the accrual queue reads 'accrued' (the accrual never rewrites a conversion row to mark it; see
+ * `commissionAccrualQueue`). The same rule as `effectiveAccrualStatus` in tracking/conversions.ts.
+ */
+const effectiveStatus = (a: string) =>
+  sql.raw(`(case when ${a}.accrual_status = 'pending' and not exists (select 1 from commission_accrual_queue q
+    where q.workspace_id = ${a}.workspace_id and q.occurred_at = ${a}.occurred_at and q.conversion_id = ${a}.id) then 'accrued' else ${a}.accrual_status end)`);
+
+const CONV_COLUMNS = sql`select c.id,
     coalesce(c.program_id, (select e.program_id from enrollment e where e.workspace_id = c.workspace_id and e.partner_id = c.partner_id order by e.created_at, e.id limit 1)) as program_id,
     c.partner_id, c.customer_id, c.click_id, c.kind, c.external_ref, c.original_ref, c.amount_minor::text as amount_minor, c.currency,
     c.product, c.is_recurring, coalesce(c.country, cu.country) as country, c.ip, c.user_agent,
     to_char(c.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as occurred_at,
     cu.email as customer_email,
     (select to_char(k.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') from click k where k.id = c.click_id) as click_at,
-    c.accrual_status
-  from conversion c left join customer cu on cu.id = c.customer_id`;
+    c.accrual_status`;
+const CONV_SELECT = sql`${CONV_COLUMNS} from conversion c left join customer cu on cu.id = c.customer_id`;
 
 // ── plans ──
 
@@ -295,7 +304,8 @@ export async function accruePending(db: Db, workspaceId?: string, options: { bat
     : (
         await rows<{ workspace_id: string }>(
           db,
-          sql`select distinct workspace_id from conversion where accrual_status in ('pending', 'waiting_original')
+          sql`select workspace_id from commission_accrual_queue group by workspace_id
+            union select workspace_id from conversion where accrual_status = 'waiting_original'
             or (accrual_status = 'unattributed' and kind in ('refund', 'dispute_opened', 'dispute_won', 'dispute_lost') and original_ref is not null)`,
         )
       ).map((r) => r.workspace_id);
@@ -307,10 +317,10 @@ export async function accruePending(db: Db, workspaceId?: string, options: { bat
         await timed('lock', lockWorkspace(tx, ws));
         const batch = await timed(
           'select',
-          rows<ConvRow>(tx, sql`${CONV_SELECT} where c.workspace_id = ${ws} and c.accrual_status = 'pending' order by c.occurred_at, c.id limit ${batchSize}`),
+          claimBatch(tx, ws, batchSize),
         );
-        await processBatch(tx, ws, batch, stats, cache);
-        return batch.length;
+        await processBatch(tx, ws, batch.rows, stats, cache);
+        return batch.claimed;
       })));
       if (n < batchSize) break;
     }
@@ -323,7 +333,7 @@ export async function accruePending(db: Db, workspaceId?: string, options: { bat
           and (c.accrual_status = 'waiting_original'
             or (c.accrual_status = 'unattributed' and c.kind in ('refund', 'dispute_opened', 'dispute_won', 'dispute_lost') and c.original_ref is not null))
           and exists (select 1 from conversion s where s.workspace_id = c.workspace_id and s.external_ref = c.original_ref and s.kind = 'sale'
-            and s.accrual_status in ('accrued', 'no_plan'))
+            and ${effectiveStatus('s')} in ('accrued', 'no_plan'))
           order by c.occurred_at, c.id limit 2000`,
       );
       await processBatch(tx, ws, retry, stats, cache);
@@ -332,15 +342,45 @@ export async function accruePending(db: Db, workspaceId?: string, options: { bat
   return stats;
 }
 
+/**
+ * Takes the next `limit` queued conversions of the workspace (oldest occurred first) out of the
+ * accrual queue and reads them, in one statement. Inside the batch transaction: a rollback puts
+ * them back. Queue rows whose conversion is no longer 'pending' are dropped.
+ */
+async function claimBatch(tx: Executor, ws: string, limit: number): Promise<{ claimed: number; rows: ConvRow[] }> {
+  const list = await rows<ConvRow & { claimed: number }>(
+    tx,
+    sql`with claimed as (
+        delete from commission_accrual_queue q where q.workspace_id = ${ws} and (q.occurred_at, q.conversion_id) in (
+          select n.occurred_at, n.conversion_id from commission_accrual_queue n where n.workspace_id = ${ws}
+          order by n.occurred_at, n.conversion_id limit ${limit})
+        returning q.conversion_id
+      ), counted as (select count(*)::int as claimed from claimed)
+      ${CONV_COLUMNS}, (select claimed from counted) as claimed
+      from counted left join (claimed k join conversion c on c.workspace_id = ${ws} and c.id = k.conversion_id and c.accrual_status = 'pending'
+        left join customer cu on cu.id = c.customer_id) on true
+      order by c.occurred_at, c.id`,
+  );
+  const claimed = list.length ? Number(list[0].claimed) : 0;
+  return { claimed, rows: list.filter((r) => r.id !== null) };
+}
+
 async function lockWorkspace(tx: Executor, workspaceId: string) {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`commission-accrual:${workspaceId}`}))`);
 }
 
-async function setStatuses(tx: Executor, workspaceId: string, statuses: Map<string, string>) {
+/**
+ * Stores the outcomes that differ from what the conversion row already says. 'accrued' is stored
+ * as 'pending' (read as 'accrued' once the conversion has left the queue), so the common case —
+ * a queued conversion accrued — writes nothing; only 'no_plan', 'waiting_original' and the end of
+ * a wait are written, one UPDATE per status with the ids as one array parameter.
+ */
+async function setStatuses(tx: Executor, workspaceId: string, statuses: Map<string, string>, stored: Map<string, string>) {
   if (statuses.size === 0) return;
-  // One UPDATE per status (usually one: 'accrued'), the ids as one array parameter.
   const byStatus = new Map<string, string[]>();
-  for (const [id, s] of statuses) {
+  for (const [id, outcome] of statuses) {
+    const s = outcome === 'accrued' ? 'pending' : outcome;
+    if (stored.get(id) === s) continue;
     const list = byStatus.get(s);
     if (list) list.push(id);
     else byStatus.set(s, [id]);
@@ -443,7 +483,7 @@ async function processBatch(tx: Executor, ws: string, batch: ConvRow[], stats: A
     else if (s === 'no_plan') stats.noPlan++;
     else if (s === 'waiting_original') stats.waiting++;
   }
-  await timed('statuses', () => setStatuses(tx, ws, statuses));
+  await timed('statuses', () => setStatuses(tx, ws, statuses, new Map(batch.map((r) => [r.id, r.accrual_status]))));
 }
 
 function lineToEntry(
@@ -536,7 +576,7 @@ async function applyReversals(tx: Executor, ws: string, list: ConvRow[], at: Dat
   if (refs.length === 0) return { statuses, entries: 0 };
   const sales = await timed('rev-sales', rows<SaleRow>(
     tx,
-    sql`select distinct on (external_ref) id, external_ref, accrual_status, amount_minor::text as amount_minor, currency from conversion
+    sql`select distinct on (external_ref) id, external_ref, ${effectiveStatus('conversion')} as accrual_status, amount_minor::text as amount_minor, currency from conversion
       where workspace_id = ${ws} and kind = 'sale' and external_ref = ${jsonList(refs)} order by external_ref, occurred_at, id`,
   ));
   const saleByRef = new Map(sales.map((x) => [x.external_ref, x]));
@@ -560,19 +600,22 @@ async function applyReversals(tx: Executor, ws: string, list: ConvRow[], at: Dat
   const siblingIds = [...new Set([...children.map((c) => c.conversion_id).filter((id): id is string => Boolean(id)), ...list.map((r) => r.id)])];
   const byId = await timed('rev-byid', rows<SiblingRow>(
     tx,
-    sql`select id, kind, original_ref, amount_minor::text as amount_minor, currency, accrual_status from conversion
+    sql`select id, kind, original_ref, amount_minor::text as amount_minor, currency, ${effectiveStatus('conversion')} as accrual_status from conversion
       where workspace_id = ${ws} and id = ${jsonList(siblingIds)} and kind in ('refund', 'dispute_opened', 'dispute_won', 'dispute_lost')`,
   ));
   const disputeRefs = [...new Set(list.filter((r) => r.kind.startsWith('dispute_') && r.original_ref).map((r) => r.original_ref as string))];
   const byRef = disputeRefs.length
     ? await rows<SiblingRow>(
         tx,
-        sql`select id, kind, original_ref, amount_minor::text as amount_minor, currency, accrual_status from conversion
+        sql`select id, kind, original_ref, amount_minor::text as amount_minor, currency, ${effectiveStatus('conversion')} as accrual_status from conversion
           where workspace_id = ${ws} and original_ref = ${jsonList(disputeRefs)} and kind in ('refund', 'dispute_opened', 'dispute_won', 'dispute_lost')`,
       )
     : [];
   const siblings = [...new Map([...byId, ...byRef].map((x) => [x.id, x])).values()];
+  // This batch's conversions have left the queue already: they count once handled in this loop.
+  const ofBatch = new Set(list.map((r) => r.id));
   const inBatch = new Set<string>();
+  const done = (x: SiblingRow) => inBatch.has(x.id) || (!ofBatch.has(x.id) && x.accrual_status === 'accrued');
   const entries: NewEntry[] = [];
   const toMark = new Set<string>();
   let reaccrued = 0;
@@ -587,10 +630,10 @@ async function applyReversals(tx: Executor, ws: string, list: ConvRow[], at: Dat
     inBatch.add(r.id);
     if (sale.accrual_status === 'no_plan') continue;
     const sibs = siblings.filter((x) => x.original_ref === r.original_ref && x.id !== r.id);
-    const applied = sibs.filter((x) => x.accrual_status === 'accrued' || inBatch.has(x.id));
+    const applied = sibs.filter(done);
     if (r.kind === 'dispute_won') {
       const opened = sibs.filter((x) => x.kind === 'dispute_opened');
-      if (opened.some((x) => x.accrual_status !== 'accrued' && !inBatch.has(x.id))) {
+      if (opened.some((x) => !done(x))) {
         statuses.set(r.id, 'waiting_original');
         inBatch.delete(r.id);
         continue;

@@ -10,6 +10,7 @@ import { newId } from '../../platform/ids.ts';
 import { decodeCursor, encodeCursor, toPage } from '../../platform/pagination.ts';
 import { projectForPartner } from '../../platform/visibility.ts';
 import { program, tier } from '../programs/schema.ts';
+import { effectiveAccrualStatus } from '../tracking/conversions.ts';
 import { type OriginalEntry, accruePending, releaseHolds, reversedSoFar, writeReversal } from './accrual.ts';
 import type { AdjustmentRequest, CreatePlanRequest, LedgerFilterQuery, LedgerListQuery, PlanListQuery, UpdatePlanRequest } from './contract.ts';
 import { evaluateRebate, fmt, jsonMoney, periodBounds } from './evaluate.ts';
@@ -531,7 +532,7 @@ export async function closeRebates(ctx: Pick<Ctx, 'workspaceId' | 'db'> & Partia
         tx,
         sql`select partner_id, (coalesce(sum(amount_minor) filter (where kind = 'sale'), 0) - coalesce(sum(amount_minor) filter (where kind = 'refund'), 0))::text as volume
           from conversion where workspace_id = ${ctx.workspaceId} and program_id = ${programId} and partner_id is not null
-            and currency = ${rebate.currency} and accrual_status = 'accrued' and kind in ('sale', 'refund')
+            and currency = ${rebate.currency} and ${effectiveAccrualStatus} = 'accrued' and kind in ('sale', 'refund')
             and occurred_at >= ${start.toISOString()}::timestamptz and occurred_at < ${end.toISOString()}::timestamptz
           group by partner_id order by partner_id`,
       );

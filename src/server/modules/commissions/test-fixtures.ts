@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { newId } from '../../platform/ids.ts';
 import { type TestApp, call } from '../../test/harness.ts';
-import { type ConversionInput, recordConversion } from '../tracking/conversions.ts';
+import { type ConversionInput, effectiveAccrualStatus, recordConversion } from '../tracking/conversions.ts';
 import { rows } from './ledger.ts';
 import type { PlanDocumentInput } from './plan.ts';
 
@@ -59,6 +59,6 @@ export async function ledger(t: TestApp, workspaceId: string): Promise<EntryRow[
 }
 
 export async function accrualStatus(t: TestApp, conversionId: string): Promise<string> {
-  const [r] = await rows<{ accrual_status: string }>(t.services.db, sql`select accrual_status from conversion where id = ${conversionId}`);
+  const [r] = await rows<{ accrual_status: string }>(t.services.db, sql`select ${effectiveAccrualStatus} as accrual_status from conversion where id = ${conversionId}`);
   return r.accrual_status;
 }

@@ -13,6 +13,16 @@ export const CONVERSION_KINDS = ['lead', 'sale', 'refund', 'dispute_opened', 'di
 export const CONVERSION_SOURCES = ['tracking_api', 'stripe', 'paddle', 'lemonsqueezy', 'manual'] as const;
 export const ACCRUAL_STATUSES = ['pending', 'unattributed', 'accrued', 'no_plan', 'waiting_original'] as const;
 
+/**
+ * The accrual status as the API and console show it. Commission accrual does not rewrite a
+ * conversion to mark it accrued: a conversion stored as 'pending' is queued for accrual in the
+ * same transaction (a trigger fills `commission_accrual_queue`, commissions/schema.ts), and it
+ * reads 'accrued' once the accrual has taken it out of the queue. The other statuses are stored.
+ */
+export const effectiveAccrualStatus = sql<AccrualStatus>`(case when ${conversion.accrualStatus} = 'pending' and not exists (
+  select 1 from commission_accrual_queue q where q.workspace_id = ${conversion.workspaceId} and q.occurred_at = ${conversion.occurredAt} and q.conversion_id = ${conversion.id})
+  then 'accrued' else ${conversion.accrualStatus} end)`;
+
 export interface ConversionInput {
   kind: ConversionKind;
   source: ConversionSource;

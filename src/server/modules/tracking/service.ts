@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, inArray, lt, sql } from 'drizzle-orm';
 import { audit, diff } from '../../platform/audit.ts';
 import { now } from '../../platform/clock.ts';
 import type { WorkspaceContext } from '../../platform/context.ts';
@@ -11,7 +11,7 @@ import { newId } from '../../platform/ids.ts';
 import { toPage } from '../../platform/pagination.ts';
 import { enrollment, partner } from '../partners/schema.ts';
 import { program } from '../programs/schema.ts';
-import { type ConversionKind, DEFAULT_TRACKING_SETTINGS, recordConversion, trackingSettingsFor } from './conversions.ts';
+import { type ConversionKind, DEFAULT_TRACKING_SETTINGS, effectiveAccrualStatus, recordConversion, trackingSettingsFor } from './conversions.ts';
 import { clickDaily, conversion, customer, link, trackingSettings } from './schema.ts';
 
 export const LINK_CHANGED = 'link.changed';
@@ -396,6 +396,8 @@ export async function partnerAnalytics(ctx: Pick<WorkspaceContext, 'workspaceId'
 // ── Conversions ──
 
 type ConversionRow = typeof conversion.$inferSelect;
+/** A conversion as shown: its accrual status derived from the accrual queue (conversions.ts). */
+const conversionView = { ...getTableColumns(conversion), accrualStatus: effectiveAccrualStatus };
 
 async function toConversions(db: Executor, workspaceId: string, rows: ConversionRow[]) {
   const names = await namesFor(db, workspaceId, rows);
@@ -439,12 +441,12 @@ export async function listConversions(
   q: { limit: number; cursor?: string; status?: string; partnerId?: string; kind?: string; source?: string; linkId?: string },
 ) {
   const rows = await ctx.db
-    .select()
+    .select(conversionView)
     .from(conversion)
     .where(
       and(
         eq(conversion.workspaceId, ctx.workspaceId),
-        q.status ? eq(conversion.accrualStatus, q.status) : undefined,
+        q.status ? sql`${effectiveAccrualStatus} = ${q.status}` : undefined,
         q.partnerId ? eq(conversion.partnerId, q.partnerId) : undefined,
         q.kind ? eq(conversion.kind, q.kind) : undefined,
         q.source ? eq(conversion.source, q.source) : undefined,
@@ -459,7 +461,7 @@ export async function listConversions(
 }
 
 export async function getConversion(ctx: Pick<WorkspaceContext, 'workspaceId' | 'db'>, id: string) {
-  const [row] = await ctx.db.select().from(conversion).where(and(eq(conversion.workspaceId, ctx.workspaceId), eq(conversion.id, id)));
+  const [row] = await ctx.db.select(conversionView).from(conversion).where(and(eq(conversion.workspaceId, ctx.workspaceId), eq(conversion.id, id)));
   if (!row) throw notFound('Conversion');
   return (await toConversions(ctx.db, ctx.workspaceId, [row]))[0];
 }
