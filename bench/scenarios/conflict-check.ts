@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { sql } from 'drizzle-orm';
-import { conflictQuery } from '../../src/server/modules/registrations/conflict-check.ts';
+import { matchedAccountsQuery } from '../../src/server/modules/registrations/conflict-check.ts';
 import { type Database, openDatabase, runMigrations } from '../../src/server/platform/db.ts';
 import type { Measurement, Scenario } from '../harness.ts';
 import { onInterrupt } from '../support/cleanup.ts';
@@ -14,7 +14,7 @@ const line = (s: LatencyStats) => `p50 ${ms(s.p50)}, p99 ${ms(s.p99)}, max ${ms(
 /** The plan of one near-name lookup, to show in the notes that the indexes are used. */
 async function accountAccessPaths(db: Database['db'], counts: FixtureCounts): Promise<string> {
   const [sample] = makeLookups(2, counts.accounts).slice(1);
-  const result = (await db.execute(sql`explain ${conflictQuery({ ...sample.input, now: new Date() })}`)) as unknown as { rows: Record<string, string>[] };
+  const result = (await db.execute(sql`explain ${matchedAccountsQuery({ ...sample.input, now: new Date() })}`)) as unknown as { rows: Record<string, string>[] };
   const plan = result.rows.map((r) => Object.values(r)[0]).join('\n');
   const paths = [...plan.matchAll(/(Bitmap Index Scan|Index Scan|Index Only Scan|Seq Scan) (?:using|on) (\w+)/g)].map((m) => `${m[1]} ${m[2]}`);
   return [...new Set(paths)].join(', ');

@@ -5,7 +5,7 @@ import { type TestApp, call, createTestApp, ownerWithWorkspace, testDatabaseKind
 import { account } from '../accounts/schema.ts';
 import { matchNameOf } from '../accounts/service.ts';
 import { deal, dealCredit, pipeline, stage } from '../deals/schema.ts';
-import { type ConflictCheckInput, checkConflicts, conflictQuery } from './conflict-check.ts';
+import { type ConflictCheckInput, checkConflicts, matchedAccountsQuery } from './conflict-check.ts';
 import { registration } from './schema.ts';
 
 /** Runs on PGlite, and on PostgreSQL with OPENPRM_TEST_DB=postgres TEST_DATABASE_URL=… */
@@ -259,7 +259,7 @@ describe(`checkConflicts (${testDatabaseKind()})`, () => {
     expect((await check({ accountName: 'Zanzibar Widgets Holding' })).map((c) => c.matchedAccountId)).toEqual([lookAlike]);
   });
 
-  it('plans the account lookup on the trigram and domain indexes (one statement)', async () => {
+  it('plans the account lookup on the trigram and domain indexes', async () => {
     // Enough accounts that an index beats reading the workspace's rows, as in any real workspace.
     await t.services.db.execute(sql`
       insert into account (id, workspace_id, name, match_name, domain, incumbent_partner_id)
@@ -277,7 +277,7 @@ describe(`checkConflicts (${testDatabaseKind()})`, () => {
         .transaction(async (tx) => {
           await tx.execute(sql`set local enable_seqscan = off`);
           for (const index of dropIndexes) await tx.execute(sql`drop index ${sql.identifier(index)}`);
-          const rows = (await tx.execute(sql`explain ${conflictQuery({ workspaceId: ws, partnerId: P.A, accountName, domain: 'acme.example', now: NOW })}`)) as unknown as {
+          const rows = (await tx.execute(sql`explain ${matchedAccountsQuery({ workspaceId: ws, partnerId: P.A, accountName, domain: 'acme.example', now: NOW })}`)) as unknown as {
             rows: Record<string, string>[];
           };
           plan = rows.rows.map((r) => Object.values(r)[0]).join('\n');

@@ -54,13 +54,22 @@ interface Row {
 /**
  * The matching decision alone, as SQL: `left` (a `match_name` column) is the same customer as
  * `right` (another column or a bound normalized name). Used by the conflict check and by the
- * match-quality evaluation, so both measure the same thing. `%` lets the planner use the GIN
- * trigram index (at pg_trgm's default limit 0.3, below ours); the similarity test decides.
+ * match-quality evaluation, so both measure the same thing: a similar name (`similarNames`) or
+ * the same brand (`sameBrand`).
  */
 export function nameMatches(left: SQL, right: SQL, threshold = NAME_SIMILARITY_THRESHOLD, options: { brandRule?: boolean } = {}): SQL {
-  const similar = sql`(${left} % ${right} and similarity(${left}, ${right}) >= ${threshold}::real)`;
+  const similar = similarNames(left, right, threshold);
   if (options.brandRule === false) return similar;
   return sql`(${similar} or ${sameBrand(left, right)})`;
+}
+
+/**
+ * pg_trgm similarity of the two names at least `threshold`. `%` lets the planner use the GIN
+ * trigram index (at pg_trgm's default limit 0.3, below ours, unless the statement sets the
+ * limit first, as the conflict check does); the similarity test decides.
+ */
+export function similarNames(left: SQL, right: SQL, threshold = NAME_SIMILARITY_THRESHOLD): SQL {
+  return sql`(${left} % ${right} and similarity(${left}, ${right}) >= ${threshold}::real)`;
 }
 
 const GENERIC = sql.raw(`array[${GENERIC_LEADING_WORDS.map((w) => `'${w}'`).join(',')}]::text[]`);
@@ -74,16 +83,27 @@ export function sameBrand(left: SQL, right: SQL): SQL {
     and ${left} !~ ${ENTITY_WORD_PATTERN} and ${right} !~ ${ENTITY_WORD_PATTERN})`;
 }
 
+interface MatchedAccount {
+  id: string;
+  incumbent_partner_id: string | null;
+  created_at: Date | string;
+  match_kind: ConflictCandidate['matchKind'];
+  sim: number | string;
+}
+
 /**
- * Everything that competes with a registration for the same customer, in ONE statement:
- * accounts matched by domain (btree) or by a similar normalized name (trigram GIN index), then
- * on those accounts the active registrations of other partners (submitted, info requested, or
- * approved with protection not yet ended), the open deals (stage kind `open`) not credited to
- * this partner, and the account's incumbent partner when it is another partner. Works on
- * PostgreSQL and PGlite alike.
+ * Everything that competes with a registration for the same customer, in two small statements
+ * (small, so planning them is cheap, which matters most on PGlite): first the matched accounts
+ * (`matchedAccountsQuery`: same domain, or a similar normalized name or the same brand among
+ * claimed accounts), then, only when there are any, on those accounts the active registrations of
+ * other partners (submitted, info requested, or approved with protection not yet ended), the open
+ * deals (stage kind `open`) not credited to this partner, and the account's incumbent partner
+ * when it is another partner (`competitorsQuery`). Works on PostgreSQL and PGlite alike.
  */
 export async function checkConflicts(db: Executor, input: ConflictCheckInput): Promise<ConflictCandidate[]> {
-  const result = (await db.execute(conflictQuery(input))) as unknown as { rows: Row[] };
+  const matched = ((await db.execute(matchedAccountsQuery(input))) as unknown as { rows: MatchedAccount[] }).rows;
+  if (matched.length === 0) return [];
+  const result = (await db.execute(competitorsQuery(input, matched))) as unknown as { rows: Row[] };
   return result.rows.map((r) => ({
     otherKind: r.other_kind,
     otherId: r.other_id,
@@ -96,8 +116,20 @@ export async function checkConflicts(db: Executor, input: ConflictCheckInput): P
   }));
 }
 
-/** The statement `checkConflicts` runs (exported for EXPLAIN in tests and the bench). */
-export function conflictQuery(input: ConflictCheckInput): SQL {
+/**
+ * The accounts that are the same customer: every account with the same domain (unique per
+ * workspace), and the best `MAX_NAME_MATCHES` claimed accounts whose normalized name matches
+ * (`nameMatches`). Only claimed accounts (an active registration, an open deal or an incumbent;
+ * kept by triggers, see accounts/schema.ts) can conflict, so the name search reads partial
+ * indexes over those alone: a fraction of all accounts, and no unclaimed look-alike can push a
+ * claimed account out of the top matches. The name candidates come from two index paths, each its
+ * own branch so the planner cannot trade them for a scan, and each branch tests its half of
+ * `nameMatches`: similar names (trigram GIN; the name comes through a subquery that first sets
+ * pg_trgm's threshold to ours, transaction-local, so the index scan already filters at 0.6, not
+ * at the default 0.3), and, when the brand rule applies to the name being checked, the same first
+ * word (btree on split_part).
+ */
+export function matchedAccountsQuery(input: ConflictCheckInput): SQL {
   let domain: string | null = null;
   try {
     domain = normalizeDomain(input.domain);
@@ -106,41 +138,51 @@ export function conflictQuery(input: ConflictCheckInput): SQL {
   }
   const name = matchNameOf(input.accountName);
   const brand = brandOf(name);
-  const registrationId = input.registrationId ?? null;
-  const query = sql`
-    with by_domain as (
-      select a.id, a.incumbent_partner_id, a.created_at, 'domain'::text as match_kind, similarity(a.match_name, ${name})::float8 as sim
-      from account a
-      where a.workspace_id = ${input.workspaceId} and ${domain}::text is not null and a.domain = ${domain}::text
-    ),
-    by_name as (
-      -- Only claimed accounts (an active registration, an open deal or an incumbent; kept by triggers, see
-      -- accounts/schema.ts) can conflict, so the name search reads partial indexes over those alone: a fraction of
-      -- all accounts, and no unclaimed look-alike can push a claimed account out of the top matches.
-      -- Candidates come from two index paths, each its own branch so the planner cannot trade them for a scan:
-      -- similar names (trigram GIN; the name comes through a subquery that first sets pg_trgm's threshold to ours,
-      -- transaction-local, so the index scan already filters at 0.6, not at the default 0.3), and, when the brand
-      -- rule applies to the name being checked, the same first word (btree on split_part). nameMatches decides.
-      select c.id, c.incumbent_partner_id, c.created_at, 'name'::text as match_kind, similarity(c.match_name, ${name})::float8 as sim
+  const nameParam = sql`${name}::text`;
+  const atThreshold = sql`(select ${name}::text from (select set_config('pg_trgm.similarity_threshold', ${String(NAME_SIMILARITY_THRESHOLD)}, true)) as at_threshold)`;
+  const byName = sql`
+      select c.id, c.incumbent_partner_id, c.created_at, 'name'::text as match_kind, similarity(c.match_name, ${nameParam})::float8 as sim
       from (
-        select a.id, a.incumbent_partner_id, a.created_at, a.match_name from account a
+        select a.id, a.incumbent_partner_id, a.created_at, a.match_name, a.domain from account a
         where a.workspace_id = ${input.workspaceId} and a.claimed
-          and a.match_name % (select ${name}::text from (select set_config('pg_trgm.similarity_threshold', ${String(NAME_SIMILARITY_THRESHOLD)}, true)) as at_threshold)
+          and a.match_name % ${atThreshold} and similarity(a.match_name, ${nameParam}) >= ${NAME_SIMILARITY_THRESHOLD}::real
         ${
           brand
             ? sql`union
-        select a.id, a.incumbent_partner_id, a.created_at, a.match_name from account a
+        select a.id, a.incumbent_partner_id, a.created_at, a.match_name, a.domain from account a
         where a.workspace_id = ${input.workspaceId} and a.claimed and strpos(a.match_name, ' ') > 0
-          and split_part(a.match_name, ' ', 1) = ${brand}::text`
+          and split_part(a.match_name, ' ', 1) = ${brand}::text and ${sameBrand(sql.raw('a.match_name'), nameParam)}`
             : sql``
         }
       ) c
-      where ${nameMatches(sql.raw('c.match_name'), sql`${name}::text`)}
-        and c.id not in (select id from by_domain)
+      ${domain ? sql`where c.domain is distinct from ${domain}::text` : sql``}
       order by sim desc, c.id
-      limit ${MAX_NAME_MATCHES}
-    ),
-    matched as (select * from by_domain union all select * from by_name)
+      limit ${MAX_NAME_MATCHES}`;
+  if (!domain) return byName;
+  return sql`
+    select a.id, a.incumbent_partner_id, a.created_at, 'domain'::text as match_kind, similarity(a.match_name, ${nameParam})::float8 as sim
+    from account a
+    where a.workspace_id = ${input.workspaceId} and a.domain = ${domain}::text
+    union all
+    (${byName})`;
+}
+
+/** On the matched accounts: other partners' active registrations, open deals not credited to this partner, other incumbents. */
+export function competitorsQuery(input: ConflictCheckInput, accounts: MatchedAccount[]): SQL {
+  const registrationId = input.registrationId ?? null;
+  const matched = JSON.stringify(
+    accounts.map((a) => ({
+      id: a.id,
+      incumbent_partner_id: a.incumbent_partner_id,
+      created_at: a.created_at instanceof Date ? a.created_at.toISOString() : a.created_at,
+      match_kind: a.match_kind,
+      sim: Number(a.sim),
+    })),
+  );
+  return sql`
+    with matched as materialized (
+      select * from jsonb_to_recordset(${matched}::jsonb) as m(id text, incumbent_partner_id text, created_at timestamptz, match_kind text, sim float8)
+    )
     select 'registration' as other_kind, r.id as other_id, r.partner_id as other_partner_id, m.id as account_id, m.match_kind, m.sim,
            r.created_at as other_created_at, r.status as other_status
     from matched m
@@ -167,5 +209,4 @@ export function conflictQuery(input: ConflictCheckInput): SQL {
     from matched m
     where m.incumbent_partner_id is not null and m.incumbent_partner_id <> ${input.partnerId}
     order by 6 desc, 2`;
-  return query;
 }
