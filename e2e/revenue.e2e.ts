@@ -140,6 +140,13 @@ test('a click becomes a lead, a Stripe payment a commission, and the commission 
     await expect(commissionRow.first()).toBeVisible({ timeout: 2_000 });
   }).toPass({ timeout: 30_000 });
   await expect(commissionRow.first()).toContainText(/pending/i);
+  // The review queue narrows to one partner through the searchable partner filter.
+  await owner.getByRole('button', { name: 'Filter by partner' }).click();
+  await owner.getByRole('combobox', { name: 'Search partners' }).fill('northw');
+  await owner.getByRole('option', { name: /Northwind Consulting/ }).click();
+  await expect(owner.getByRole('button', { name: 'Filter by partner' })).toHaveText('Northwind Consulting');
+  await expect(owner.getByRole('row').filter({ hasText: 'Atlas Digital' })).toHaveCount(0);
+  await expect(commissionRow.first()).toBeVisible();
 
   // ── The 30-day hold passes: move the server's clock and run the release.
   await postJson(stripe, '/api/test/clock', { 'content-type': 'application/json' }, { advanceMs: 31 * 86_400_000 });

@@ -1,3 +1,4 @@
+import { PartnerPicker } from '../partner-picker';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { BadgeCheck, CircleDollarSign, Flag, PauseCircle, SearchX, Undo2 } from 'lucide-react';
 import * as React from 'react';
@@ -66,7 +67,6 @@ function EntryList({ mode, onOpen }: { mode: 'review' | 'ledger'; onOpen: (id: s
   const [selected, setSelected] = React.useState<Set<string>>(new Set());
   const [action, setAction] = React.useState<Action | null>(null);
   const pager = useCursorPager(JSON.stringify([mode, status, kind, partnerId, programId, flagged]));
-  const partners = useQuery({ queryKey: ['partners', 'picker'], queryFn: () => unwrap(api.GET('/api/v1/partners', { params: { query: { limit: 100, sort: 'name' } } })) });
   const programs = useQuery({ queryKey: ['programs', 'picker'], queryFn: () => unwrap(api.GET('/api/v1/programs', { params: { query: { limit: 100 } } })) });
   const filters = {
     ...(mode === 'review' ? { status: 'pending' as const } : status ? { status: status as Entry['status'] } : {}),
@@ -222,15 +222,7 @@ function EntryList({ mode, onOpen }: { mode: 'review' | 'ledger'; onOpen: (id: s
               <Select label="Filter by status" allLabel="Any status" value={status} onValueChange={setStatus} options={ENTRY_STATUSES} className="w-40" size="sm" />
             ) : null}
             <Select label="Filter by kind" allLabel="All kinds" value={kind} onValueChange={setKind} options={[...ENTRY_KINDS]} className="w-40" size="sm" />
-            <Select
-              label="Filter by partner"
-              allLabel="All partners"
-              value={partnerId}
-              onValueChange={setPartnerId}
-              options={(partners.data?.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
-              className="w-44"
-              size="sm"
-            />
+            <PartnerPicker label="Filter by partner" allLabel="All partners" value={partnerId} onValueChange={setPartnerId} className="w-44" size="sm" />
             <Select
               label="Filter by program"
               allLabel="All programs"

@@ -1,3 +1,4 @@
+import { PartnerPicker } from '../partner-picker';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Receipt, SearchX, UserPlus } from 'lucide-react';
 import * as React from 'react';
@@ -55,10 +56,6 @@ export function ConversionsPage() {
   const [partnerId, setPartnerId] = React.useState('');
   const [attributing, setAttributing] = React.useState<Conversion | null>(null);
   const pager = useCursorPager(JSON.stringify([status, kind, source, partnerId]));
-  const partners = useQuery({
-    queryKey: ['partners', 'picker'],
-    queryFn: () => unwrap(api.GET('/api/v1/partners', { params: { query: { limit: 100, sort: 'name' } } })),
-  });
   const query = {
     limit: 25,
     ...(pager.cursor ? { cursor: pager.cursor } : {}),
@@ -155,15 +152,7 @@ export function ConversionsPage() {
             <Select label="Filter by status" allLabel="Any status" value={status} onValueChange={setStatus} options={STATUSES} className="w-48" size="sm" />
             <Select label="Filter by kind" allLabel="All kinds" value={kind} onValueChange={setKind} options={KINDS} className="w-40" size="sm" />
             <Select label="Filter by source" allLabel="All sources" value={source} onValueChange={setSource} options={SOURCES} className="w-40" size="sm" />
-            <Select
-              label="Filter by partner"
-              allLabel="All partners"
-              value={partnerId}
-              onValueChange={setPartnerId}
-              options={(partners.data?.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
-              className="w-44"
-              size="sm"
-            />
+            <PartnerPicker label="Filter by partner" allLabel="All partners" value={partnerId} onValueChange={setPartnerId} className="w-44" size="sm" />
           </>
         }
         empty={
@@ -180,7 +169,7 @@ export function ConversionsPage() {
         renderExpanded={(c) => <Explanation conversion={c} />}
         pagination={pager.pagination(conversions.data?.nextCursor)}
       />
-      <AttributeDialog conversion={attributing} onClose={() => setAttributing(null)} partners={(partners.data?.data ?? []).map((p) => ({ value: p.id, label: p.name }))} />
+      <AttributeDialog conversion={attributing} onClose={() => setAttributing(null)} />
     </>
   );
 }
@@ -220,7 +209,7 @@ function Explanation({ conversion: c }: { conversion: Conversion }) {
   );
 }
 
-function AttributeDialog({ conversion, onClose, partners }: { conversion: Conversion | null; onClose: () => void; partners: { value: string; label: string }[] }) {
+function AttributeDialog({ conversion, onClose }: { conversion: Conversion | null; onClose: () => void }) {
   const queryClient = useQueryClient();
   const [errors, setErrors] = React.useState<FieldErrors>({});
   const [message, setMessage] = React.useState<string | null>(null);
@@ -263,7 +252,7 @@ function AttributeDialog({ conversion, onClose, partners }: { conversion: Conver
         <form onSubmit={submit} className="grid gap-4" noValidate>
           {message ? <InlineAlert message={message} /> : null}
           <FormField label="Partner" error={errors.partnerId} required>
-            <NativeSelect value={partnerId} onChange={(e) => setPartnerId(e.target.value)} options={partners} placeholder="Choose a partner" />
+            <PartnerPicker value={partnerId} onValueChange={setPartnerId} />
           </FormField>
           {conversion?.programId ? null : (
             <FormField label="Program" error={errors.programId} hint="Needed when the partner is in several programs.">

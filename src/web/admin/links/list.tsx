@@ -1,3 +1,4 @@
+import { PartnerPicker } from '../partner-picker';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Archive, ArchiveRestore, Link2, Plus, SearchX, Settings2 } from 'lucide-react';
 import * as React from 'react';
@@ -35,10 +36,6 @@ export function LinksPage() {
   const [creating, setCreating] = React.useState(false);
   const [settings, setSettings] = React.useState(false);
   const pager = useCursorPager(JSON.stringify([partnerId, programId, status, q]));
-  const partners = useQuery({
-    queryKey: ['partners', 'picker'],
-    queryFn: () => unwrap(api.GET('/api/v1/partners', { params: { query: { limit: 100, sort: 'name' } } })),
-  });
   const programs = useQuery({
     queryKey: ['programs', 'picker'],
     queryFn: () => unwrap(api.GET('/api/v1/programs', { params: { query: { limit: 100 } } })),
@@ -152,15 +149,7 @@ export function LinksPage() {
               aria-label="Search links"
               className="h-8 w-64 text-[13px]"
             />
-            <Select
-              label="Filter by partner"
-              allLabel="All partners"
-              value={partnerId}
-              onValueChange={setPartnerId}
-              options={(partners.data?.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
-              className="w-44"
-              size="sm"
-            />
+            <PartnerPicker label="Filter by partner" allLabel="All partners" value={partnerId} onValueChange={setPartnerId} className="w-44" size="sm" />
             <Select
               label="Filter by program"
               allLabel="All programs"
@@ -209,7 +198,6 @@ export function LinksPage() {
       <NewLinkDialog
         open={creating}
         onOpenChange={setCreating}
-        partners={(partners.data?.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
         programs={(programs.data?.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
       />
       <Dialog open={settings} onOpenChange={setSettings}>
@@ -292,17 +280,16 @@ export function LinkAnalytics({ linkId, portal = false }: { linkId: string; port
 function NewLinkDialog({
   open,
   onOpenChange,
-  partners,
   programs,
 }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
-  partners: { value: string; label: string }[];
   programs: { value: string; label: string }[];
 }) {
   const queryClient = useQueryClient();
   const [errors, setErrors] = React.useState<FieldErrors>({});
   const [message, setMessage] = React.useState<string | null>(null);
+  const [partnerId, setPartnerId] = React.useState('');
   const create = useMutation({
     mutationFn: (body: components['schemas']['CreateLinkRequest']) => unwrap(api.POST('/api/v1/links', { body })),
     onSuccess: (link) => {
@@ -343,7 +330,7 @@ function NewLinkDialog({
           {message ? <InlineAlert message={message} /> : null}
           <div className="grid gap-4 sm:grid-cols-2">
             <FormField label="Partner" error={errors.partnerId} required>
-              <NativeSelect name="partnerId" options={partners} placeholder="Choose a partner" defaultValue="" />
+              <PartnerPicker name="partnerId" value={partnerId} onValueChange={setPartnerId} />
             </FormField>
             <FormField label="Program" error={errors.programId} required hint="The partner must be enrolled in it.">
               <NativeSelect name="programId" options={programs} placeholder="Choose a program" defaultValue={programs.length === 1 ? programs[0].value : ''} />

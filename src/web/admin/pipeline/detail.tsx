@@ -1,3 +1,4 @@
+import { PartnerPicker } from '../partner-picker';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
 import { ArrowRight, Copy, EyeOff, Link2, Lock, Plus, Split, Trash2, UserRound } from 'lucide-react';
@@ -253,11 +254,6 @@ function Attribution({ deal }: { deal: DealView }) {
   const canWrite = can('deals:write');
   const saved = useDealSaved(deal.id);
   const model = deal.attributionModel;
-  const partners = useQuery({
-    queryKey: ['partners', 'picker'],
-    queryFn: () => unwrap(api.GET('/api/v1/partners', { params: { query: { limit: 100, sort: 'name' } } })),
-    enabled: canWrite,
-  });
   const initial = React.useCallback(
     (): CreditDraft[] =>
       deal.credits.map((credit) => ({
@@ -367,12 +363,7 @@ function Attribution({ deal }: { deal: DealView }) {
               <fieldset key={row.key} className="grid grid-cols-[minmax(0,1fr)_140px_96px_auto] items-start gap-2">
                 <legend className="sr-only">Credit {index + 1}</legend>
                 <FormField label="Partner" error={rowError(index, 'partnerId')} className={index > 0 ? '[&_label]:sr-only' : ''}>
-                  <NativeSelect
-                    value={row.partnerId}
-                    onChange={(event) => update(row.key, { partnerId: event.target.value })}
-                    placeholder="Select a partner"
-                    options={mergePartnerOptions(partners.data?.data ?? [], deal)}
-                  />
+                  <PartnerPicker value={row.partnerId} onValueChange={(partnerId) => update(row.key, { partnerId })} placeholder="Select a partner" />
                 </FormField>
                 <FormField label="Role" error={rowError(index, 'role')} className={index > 0 ? '[&_label]:sr-only' : ''}>
                   <NativeSelect value={row.role} onChange={(event) => update(row.key, { role: event.target.value })} options={CREDIT_ROLES} />
@@ -438,15 +429,6 @@ function Attribution({ deal }: { deal: DealView }) {
       )}
     </Card>
   );
-}
-
-function mergePartnerOptions(partners: { id: string; name: string }[], deal: DealView) {
-  const options = partners.map((partner) => ({ value: partner.id, label: partner.name }));
-  for (const credit of deal.credits) {
-    if (!options.some((option) => option.value === credit.partnerId))
-      options.unshift({ value: credit.partnerId, label: credit.partnerName });
-  }
-  return options;
 }
 
 function DealFields({ deal }: { deal: DealView }) {

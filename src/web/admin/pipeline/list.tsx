@@ -1,3 +1,4 @@
+import { PartnerPicker } from '../partner-picker';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
 import { Columns3, Handshake, List, SearchX, X } from 'lucide-react';
@@ -34,10 +35,6 @@ export function PipelinePage() {
     queryKey: ['pipelines'],
     queryFn: () => unwrap(api.GET('/api/v1/pipelines')),
   });
-  const partners = useQuery({
-    queryKey: ['partners', 'picker'],
-    queryFn: () => unwrap(api.GET('/api/v1/partners', { params: { query: { limit: 100, sort: 'name' } } })),
-  });
   const pipeline = pipelines.data?.data.find((item) => item.isDefault) ?? pipelines.data?.data[0];
   const stages = pipeline?.stages ?? [];
 
@@ -70,12 +67,11 @@ export function PipelinePage() {
 
   const toolbar = (
     <>
-      <Select
+      <PartnerPicker
         label="Filter by partner"
         allLabel="All partners"
         value={search.partnerId ?? ''}
         onValueChange={(partnerId) => setSearch({ partnerId: partnerId || undefined })}
-        options={(partners.data?.data ?? []).map((partner) => ({ value: partner.id, label: partner.name }))}
         className="w-48"
         size="sm"
       />
