@@ -179,22 +179,25 @@ export function competitorsQuery(input: ConflictCheckInput, accounts: MatchedAcc
       sim: Number(a.sim),
     })),
   );
+  // The ids again as an array literal, so the planner knows how few accounts there are and reads the account indexes.
+  const ids = sql`${`{${accounts.map((a) => `"${a.id.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`}::text[]`;
   return sql`
     with matched as materialized (
       select * from jsonb_to_recordset(${matched}::jsonb) as m(id text, incumbent_partner_id text, created_at timestamptz, match_kind text, sim float8)
     )
     select 'registration' as other_kind, r.id as other_id, r.partner_id as other_partner_id, m.id as account_id, m.match_kind, m.sim,
            r.created_at as other_created_at, r.status as other_status
-    from matched m
-    join registration r on r.workspace_id = ${input.workspaceId} and r.account_id = m.id
-    where r.partner_id <> ${input.partnerId}
+    from registration r
+    join matched m on m.id = r.account_id
+    where r.workspace_id = ${input.workspaceId} and r.account_id = any(${ids})
+      and r.partner_id <> ${input.partnerId}
       and r.status in ('submitted', 'info_requested', 'approved')
       and (r.status <> 'approved' or r.protection_ends_at is null or r.protection_ends_at > ${input.now.toISOString()}::timestamptz)
       and (${registrationId}::text is null or r.id <> ${registrationId}::text)
     union all
     select 'deal', d.id, credit.partner_id, m.id, m.match_kind, m.sim, d.created_at, s.name
-    from matched m
-    join deal d on d.workspace_id = ${input.workspaceId} and d.account_id = m.id
+    from deal d
+    join matched m on m.id = d.account_id
     join stage s on s.id = d.stage_id and s.kind = 'open'
     left join lateral (
       select dc.partner_id from deal_credit dc
@@ -202,7 +205,8 @@ export function competitorsQuery(input: ConflictCheckInput, accounts: MatchedAcc
       order by (dc.role = 'sourced') desc, dc.share_bp desc, dc.id
       limit 1
     ) credit on true
-    where (${registrationId}::text is null or d.registration_id is distinct from ${registrationId}::text)
+    where d.workspace_id = ${input.workspaceId} and d.account_id = any(${ids})
+      and (${registrationId}::text is null or d.registration_id is distinct from ${registrationId}::text)
       and not exists (select 1 from deal_credit own where own.deal_id = d.id and own.partner_id = ${input.partnerId})
     union all
     select 'incumbent', m.id, m.incumbent_partner_id, m.id, m.match_kind, m.sim, m.created_at, 'incumbent'
