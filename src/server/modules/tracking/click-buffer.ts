@@ -2,26 +2,17 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.ts';
 import type { Logger } from '../../platform/logger.ts';
 
-/** A counted click, as the redirect hands it to the buffer. */
-export interface ClickRow {
+/** The link a click is counted on (what the click row and the day counter copy from it). */
+export interface ClickLink {
   id: string;
   workspaceId: string;
-  linkId: string;
   programId: string;
   partnerId: string;
-  visitorId: string;
-  ip: string | null;
-  userAgent: string | null;
-  referer: string | null;
-  occurredAt: Date;
 }
 
 interface DailyCounter {
-  workspaceId: string;
-  linkId: string;
-  partnerId: string;
-  programId: string;
-  day: string;
+  link: ClickLink;
+  dayNumber: number;
   total: number;
   unique: number;
   bot: number;
@@ -39,17 +30,72 @@ export interface ClickBufferOptions {
   maxPending?: number;
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * Clicks waiting for the next flush, one array per column: recording a click pushes its values
+ * (no object per click), and the flush turns each column into one PostgreSQL array literal.
+ */
+class Columns {
+  ids: string[] = [];
+  links: ClickLink[] = [];
+  visitors: string[] = [];
+  ips: (string | null)[] = [];
+  agents: (string | null)[] = [];
+  referers: (string | null)[] = [];
+  atMs: number[] = [];
+
+  get length(): number {
+    return this.ids.length;
+  }
+
+  /** Puts `older` in front of these (a failed batch goes back before what came after it). */
+  prepend(older: Columns): void {
+    this.ids = older.ids.concat(this.ids);
+    this.links = older.links.concat(this.links);
+    this.visitors = older.visitors.concat(this.visitors);
+    this.ips = older.ips.concat(this.ips);
+    this.agents = older.agents.concat(this.agents);
+    this.referers = older.referers.concat(this.referers);
+    this.atMs = older.atMs.concat(this.atMs);
+  }
+
+  dropOldest(n: number): void {
+    this.ids.splice(0, n);
+    this.links.splice(0, n);
+    this.visitors.splice(0, n);
+    this.ips.splice(0, n);
+    this.agents.splice(0, n);
+    this.referers.splice(0, n);
+    this.atMs.splice(0, n);
+  }
+}
+
+const NEEDS_ESCAPE = /["\\]/;
+const ESCAPED = /["\\]/g;
+
+/** A text[] literal (`{"a","b",NULL}`): every element quoted, `"` and `\` escaped. */
+export function textArrayLiteral(values: readonly (string | null)[]): string {
+  const parts = new Array<string>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    parts[i] = v === null ? 'NULL' : NEEDS_ESCAPE.test(v) ? `"${v.replace(ESCAPED, '\\$&')}"` : `"${v}"`;
+  }
+  return `{${parts.join(',')}}`;
+}
 
 /**
  * The click recorder of the redirect hot path: clicks go to memory and are written in batches
- * (multi-row INSERT + per-day counter upserts, in one transaction) every `flushMs` or every
- * `batchSize` clicks, never before the redirect answers. `close()` writes everything left.
+ * every `flushMs` or every `batchSize` clicks, never before the redirect answers. A batch is one
+ * statement (so atomic on its own): the click rows from one array parameter per column
+ * (`unnest`), and the per-day counter upserts in the same statement. `close()` writes everything left.
  */
 export class ClickBuffer {
-  private rows: ClickRow[] = [];
+  private cols = new Columns();
   private counters = new Map<string, DailyCounter>();
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
+  private kicked = false;
   private closed = false;
   readonly flushMs: number;
   readonly batchSize: number;
@@ -67,37 +113,70 @@ export class ClickBuffer {
   }
 
   get pending(): number {
-    return this.rows.length;
+    return this.cols.length;
   }
 
-  /** Counts a redirect: `row` is set for a counted (unique, human) click, null for a repeat or a bot. */
-  add(counter: { workspaceId: string; linkId: string; partnerId: string; programId: string; at: Date; unique: boolean; bot: boolean }, row: ClickRow | null): void {
-    const dayNumber = Math.floor(counter.at.getTime() / 86_400_000);
-    const key = `${counter.linkId}|${dayNumber}`;
-    let c = this.counters.get(key);
-    if (!c) {
-      const day = new Date(dayNumber * 86_400_000).toISOString().slice(0, 10);
-      c = { workspaceId: counter.workspaceId, linkId: counter.linkId, partnerId: counter.partnerId, programId: counter.programId, day, total: 0, unique: 0, bot: 0 };
-      this.counters.set(key, c);
+  /** Counts a redirect that writes no row: a repeat within the dedupe hour, or a bot. */
+  count(link: ClickLink, atMs: number, bot: boolean): void {
+    const c = this.counterOf(link, atMs);
+    if (bot) c.bot++;
+    else c.total++;
+    this.schedule();
+  }
+
+  /** Records a counted (unique, human) click: a `click` row, and +1 total and unique for the day. */
+  record(link: ClickLink, atMs: number, clickId: string, visitorId: string, ip: string | null, userAgent: string | null, referer: string | null): void {
+    const c = this.counterOf(link, atMs);
+    c.total++;
+    c.unique++;
+    const cols = this.cols;
+    cols.ids.push(clickId);
+    cols.links.push(link);
+    cols.visitors.push(visitorId);
+    cols.ips.push(ip);
+    cols.agents.push(userAgent);
+    cols.referers.push(referer);
+    cols.atMs.push(atMs);
+    this.stats.recorded++;
+    if (cols.length > this.maxPending) {
+      const over = cols.length - this.maxPending;
+      cols.dropOldest(over);
+      this.stats.dropped += over;
+      this.log.warn({ dropped: over, maxPending: this.maxPending }, 'click buffer full: dropped the oldest clicks');
     }
-    if (counter.bot) c.bot++;
-    else {
-      c.total++;
-      if (counter.unique) c.unique++;
-    }
-    if (row) {
-      this.stats.recorded++;
-      this.rows.push(row);
-      if (this.rows.length > this.maxPending) {
-        const over = this.rows.length - this.maxPending;
-        this.rows.splice(0, over);
-        this.stats.dropped += over;
-        this.log.warn({ dropped: over, maxPending: this.maxPending }, 'click buffer full: dropped the oldest clicks');
+    this.schedule();
+  }
+
+  private counterOf(link: ClickLink, atMs: number): DailyCounter {
+    return this.counterFor(link, Math.floor(atMs / DAY_MS));
+  }
+
+  /** The day's counter of the link (keyed by the link id alone for its first day in the batch: no key string per click). */
+  private counterFor(link: ClickLink, dayNumber: number): DailyCounter {
+    let c = this.counters.get(link.id);
+    if (c === undefined || c.dayNumber !== dayNumber) {
+      const key = c === undefined ? link.id : `${link.id}|${dayNumber}`;
+      c = this.counters.get(key);
+      if (c === undefined) {
+        c = { link, dayNumber, total: 0, unique: 0, bot: 0 };
+        this.counters.set(key, c);
       }
     }
+    return c;
+  }
+
+  private schedule(): void {
     if (this.closed) return;
-    if (this.rows.length >= this.batchSize) this.kick();
-    else if (!this.timer) {
+    if (this.cols.length >= this.batchSize) {
+      // After the current I/O callbacks (the redirect that filled the batch answers first).
+      if (!this.kicked) {
+        this.kicked = true;
+        setImmediate(() => {
+          this.kicked = false;
+          this.kick();
+        });
+      }
+    } else if (!this.timer) {
       this.timer = setTimeout(() => {
         this.timer = null;
         this.kick();
@@ -113,7 +192,7 @@ export class ClickBuffer {
   /** Writes what waits now; concurrent callers share the flush in flight, then write what came after it. */
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing.catch(() => {});
-    if (this.rows.length === 0 && this.counters.size === 0) return;
+    if (this.cols.length === 0 && this.counters.size === 0) return;
     this.flushing = this.writeBatch().finally(() => {
       this.flushing = null;
     });
@@ -121,58 +200,68 @@ export class ClickBuffer {
   }
 
   private async writeBatch(): Promise<void> {
-    const rows = this.rows;
+    const cols = this.cols;
     const counters = this.counters;
-    this.rows = [];
+    this.cols = new Columns();
     this.counters = new Map();
     try {
-      // One JSON parameter per statement (json_populate_recordset): no per-row parameters to build or bind.
-      const clicks = JSON.stringify(
-        rows.map((r) => ({
-          id: r.id,
-          workspace_id: r.workspaceId,
-          link_id: r.linkId,
-          program_id: r.programId,
-          partner_id: r.partnerId,
-          visitor_id: r.visitorId,
-          ip: r.ip,
-          user_agent: r.userAgent,
-          referer: r.referer,
-          occurred_at: r.occurredAt.toISOString(),
-        })),
+      const n = cols.length;
+      const workspaces = new Array<string>(n);
+      const links = new Array<string>(n);
+      const programs = new Array<string>(n);
+      const partners = new Array<string>(n);
+      for (let i = 0; i < n; i++) {
+        const l = cols.links[i];
+        workspaces[i] = l.workspaceId;
+        links[i] = l.id;
+        programs[i] = l.programId;
+        partners[i] = l.partnerId;
+      }
+      const daily = JSON.stringify(
+        [...counters.values()].map((c) => [
+          c.link.workspaceId,
+          c.link.id,
+          new Date(c.dayNumber * DAY_MS).toISOString().slice(0, 10),
+          c.link.partnerId,
+          c.link.programId,
+          c.total,
+          c.unique,
+          c.bot,
+        ]),
       );
-      const daily = JSON.stringify([...counters.values()].map((c) => [c.workspaceId, c.linkId, c.day, c.partnerId, c.programId, c.total, c.unique, c.bot]));
-      await this.db.transaction(async (tx) => {
-        if (rows.length > 0) {
-          await tx.execute(sql`insert into click (id, workspace_id, link_id, program_id, partner_id, visitor_id, ip, user_agent, referer, occurred_at)
-            select id, workspace_id, link_id, program_id, partner_id, visitor_id, ip, user_agent, referer, occurred_at
-            from json_populate_recordset(null::click, ${clicks}::json)
-            on conflict (id) do nothing`);
-        }
-        if (counters.size > 0) {
-          await tx.execute(sql`insert into click_daily (workspace_id, link_id, day, partner_id, program_id, total, unique_clicks, bot)
-            select d->>0, d->>1, (d->>2)::date, d->>3, d->>4, (d->>5)::int, (d->>6)::int, (d->>7)::int from json_array_elements(${daily}::json) as d
-            on conflict (link_id, day) do update set total = click_daily.total + excluded.total,
-              unique_clicks = click_daily.unique_clicks + excluded.unique_clicks, bot = click_daily.bot + excluded.bot`);
-        }
-      });
-      this.stats.written += rows.length;
+      // One statement: the click rows (one array parameter per column, no per-row parameters to
+      // bind or JSON to parse) and the day counters, atomic together without a transaction block.
+      await this.db.execute(sql`with clicks as (
+          insert into click (id, workspace_id, link_id, program_id, partner_id, visitor_id, ip, user_agent, referer, occurred_at)
+          select id, workspace_id, link_id, program_id, partner_id, visitor_id, ip, user_agent, referer, timestamptz 'epoch' + at_ms * interval '1 millisecond'
+          from unnest(${textArrayLiteral(cols.ids)}::text[], ${textArrayLiteral(workspaces)}::text[], ${textArrayLiteral(links)}::text[],
+            ${textArrayLiteral(programs)}::text[], ${textArrayLiteral(partners)}::text[], ${textArrayLiteral(cols.visitors)}::text[],
+            ${textArrayLiteral(cols.ips)}::text[], ${textArrayLiteral(cols.agents)}::text[], ${textArrayLiteral(cols.referers)}::text[],
+            ${`{${cols.atMs.join(',')}}`}::float8[])
+            as c(id, workspace_id, link_id, program_id, partner_id, visitor_id, ip, user_agent, referer, at_ms)
+          on conflict (id) do nothing
+          returning 1
+        )
+        insert into click_daily (workspace_id, link_id, day, partner_id, program_id, total, unique_clicks, bot)
+        select d->>0, d->>1, (d->>2)::date, d->>3, d->>4, (d->>5)::int, (d->>6)::int, (d->>7)::int from json_array_elements(${daily}::json) as d
+        on conflict (link_id, day) do update set total = click_daily.total + excluded.total,
+          unique_clicks = click_daily.unique_clicks + excluded.unique_clicks, bot = click_daily.bot + excluded.bot`);
+      this.stats.written += n;
     } catch (error) {
       // Keep them for the next flush (bounded by maxPending); the database may be back by then.
+      // A retried batch whose rows did land after all is harmless: `on conflict (id) do nothing`.
       this.stats.failedFlushes++;
-      this.log.error({ err: error, clicks: rows.length }, 'click flush failed; will retry');
-      this.rows = rows.concat(this.rows);
-      for (const [key, c] of counters) {
-        const now = this.counters.get(key);
-        if (now) {
-          now.total += c.total;
-          now.unique += c.unique;
-          now.bot += c.bot;
-        } else this.counters.set(key, c);
+      this.log.error({ err: error, clicks: cols.length }, 'click flush failed; will retry');
+      this.cols.prepend(cols);
+      for (const c of counters.values()) {
+        const now = this.counterFor(c.link, c.dayNumber);
+        now.total += c.total;
+        now.unique += c.unique;
+        now.bot += c.bot;
       }
-      if (this.rows.length > this.maxPending) {
-        const over = this.rows.length - this.maxPending;
-        this.rows.splice(0, over);
+      if (this.cols.length > this.maxPending) {
+        const over = this.cols.length - this.maxPending;
+        this.cols.dropOldest(over);
         this.stats.dropped += over;
       }
       if (!this.closed && !this.timer) {
@@ -191,13 +280,13 @@ export class ClickBuffer {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    for (let attempt = 0; attempt < 3 && (this.rows.length > 0 || this.counters.size > 0 || this.flushing); attempt++) {
+    for (let attempt = 0; attempt < 3 && (this.cols.length > 0 || this.counters.size > 0 || this.flushing); attempt++) {
       try {
         await this.flush();
       } catch {
         // logged in writeBatch; retried below
       }
     }
-    if (this.rows.length > 0) this.log.error({ lost: this.rows.length }, 'click buffer closed with clicks it could not write');
+    if (this.cols.length > 0) this.log.error({ lost: this.cols.length }, 'click buffer closed with clicks it could not write');
   }
 }

@@ -170,6 +170,48 @@ const REDIRECT_SECURITY_HEADERS = {
   'cache-control': 'no-store',
 } as const;
 
+interface Seen {
+  clickId: string;
+  visitorId: string;
+  at: number;
+}
+
+/**
+ * Visitor × link pairs seen recently, bounded to `max` entries: two generations of plain Maps
+ * (a full current generation becomes the previous one, the previous one is dropped; a hit in the
+ * previous one moves up). Cheaper per redirect than an LRU list, with the same bound; entries
+ * older than the dedupe hour are ignored by the caller.
+ */
+export class Dedupe {
+  private current = new Map<string, Seen>();
+  private previous = new Map<string, Seen>();
+  private readonly generation: number;
+
+  constructor(max: number) {
+    this.generation = Math.max(1, Math.floor(max / 2));
+  }
+
+  get size(): number {
+    return this.current.size + this.previous.size;
+  }
+
+  get(key: string): Seen | undefined {
+    const hit = this.current.get(key);
+    if (hit !== undefined) return hit;
+    const old = this.previous.get(key);
+    if (old !== undefined) this.set(key, old);
+    return old;
+  }
+
+  set(key: string, value: Seen): void {
+    if (this.current.size >= this.generation && !this.current.has(key)) {
+      this.previous = this.current;
+      this.current = new Map();
+    }
+    this.current.set(key, value);
+  }
+}
+
 /**
  * The redirect's state: the bounded link cache, the per-visitor dedupe and the click buffer.
  * One per process (`services.tracking`); link changes in this process invalidate the cache at
@@ -178,7 +220,7 @@ const REDIRECT_SECURITY_HEADERS = {
 export class TrackingRuntime {
   readonly clicks: ClickBuffer;
   private readonly cache: LRUCache<string, CachedLink | false>;
-  private readonly seen: LRUCache<string, { clickId: string; visitorId: string; at: number }>;
+  private readonly seen: Dedupe;
   private domains = new Set<string>();
   private domainsLoadedAt = 0;
   private domainsLoading: Promise<void> | null = null;
@@ -192,7 +234,7 @@ export class TrackingRuntime {
   ) {
     this.cacheMax = options.cacheMax ?? 100_000;
     this.cache = new LRUCache({ max: this.cacheMax, ttl: options.cacheTtlMs ?? 60_000, updateAgeOnGet: false });
-    this.seen = new LRUCache({ max: options.dedupeMax ?? 200_000 });
+    this.seen = new Dedupe(options.dedupeMax ?? 200_000);
     this.clicks = new ClickBuffer(db, log, options.buffer);
     this.ownHosts = new Set((options.ownHosts ?? []).map(normalizeHost));
   }
@@ -301,7 +343,22 @@ export class TrackingRuntime {
   async redirect(req: RedirectRequest, onCustomDomain: boolean): Promise<RedirectAnswer> {
     const code = TrackingRuntime.codeOf(req.path, onCustomDomain);
     const domain = onCustomDomain ? normalizeHost(req.host) : null;
-    const found = code ? await this.lookup(code, domain) : null;
+    return this.answer(req, code ? await this.lookup(code, domain) : null);
+  }
+
+  /**
+   * The redirect without a promise when the link (or its absence) is cached, which is nearly
+   * always: null when the database must be asked (then use `redirect`).
+   */
+  redirectCached(req: RedirectRequest, onCustomDomain: boolean): RedirectAnswer | null {
+    const code = TrackingRuntime.codeOf(req.path, onCustomDomain);
+    if (!code) return this.answer(req, null);
+    const hit = this.cache.get(onCustomDomain ? `${normalizeHost(req.host)}\t${code}` : code);
+    if (hit === undefined) return null;
+    return this.answer(req, hit || null);
+  }
+
+  private answer(req: RedirectRequest, found: CachedLink | null): RedirectAnswer {
     if (!found) {
       return {
         status: 404,
@@ -309,51 +366,34 @@ export class TrackingRuntime {
         body: NOT_FOUND_HTML,
       };
     }
-    const at = now();
+    const at = now().getTime();
     const headers: Record<string, string> = { ...REDIRECT_SECURITY_HEADERS };
-    const ua = req.userAgent ?? '';
-    if (this.isBot(ua)) {
-      this.clicks.add({ workspaceId: found.workspaceId, linkId: found.id, partnerId: found.partnerId, programId: found.programId, at, unique: false, bot: true }, null);
+    const agent = this.agent(req.userAgent ?? '');
+    if (agent.bot) {
+      this.clicks.count(found, at, true);
       headers.location = redirectLocation(found.prepared, req.search, null);
       return { status: 302, headers, body: '' };
     }
+    const ua = agent.ua;
     const cookieVisitor = req.cookie ? VISITOR_RE.exec(req.cookie)?.[1] : undefined;
     // Without the cookie (first visit, or a client that drops cookies), the address + browser stand in for the visitor.
     const dedupeKey = `${found.id}|${cookieVisitor ?? `~${req.ip ?? ''}|${ua}`}`;
     const prior = this.seen.get(dedupeKey);
     let clickId: string;
     let visitorId: string;
-    let unique: boolean;
-    if (prior && at.getTime() - prior.at < DEDUPE_MS && at.getTime() >= prior.at) {
+    if (prior && at - prior.at < DEDUPE_MS && at >= prior.at) {
       clickId = prior.clickId;
       visitorId = cookieVisitor ?? prior.visitorId;
-      unique = false;
+      this.clicks.count(found, at, false);
     } else {
-      clickId = fastClickId(at.getTime());
+      clickId = fastClickId(at);
       visitorId = cookieVisitor ?? `v${randomBytes(12).toString('base64url')}`;
-      unique = true;
-      const seen = { clickId, visitorId, at: at.getTime() };
+      const seen = { clickId, visitorId, at };
       this.seen.set(dedupeKey, seen);
       // The visitor comes back with the cookie we set now: same dedupe entry.
       if (!cookieVisitor) this.seen.set(`${found.id}|${visitorId}`, seen);
+      this.clicks.record(found, at, clickId, visitorId, req.ip, ua ? ua.slice(0, 512) : null, req.referer ? req.referer.slice(0, 1024) : null);
     }
-    this.clicks.add(
-      { workspaceId: found.workspaceId, linkId: found.id, partnerId: found.partnerId, programId: found.programId, at, unique, bot: false },
-      unique
-        ? {
-            id: clickId,
-            workspaceId: found.workspaceId,
-            linkId: found.id,
-            programId: found.programId,
-            partnerId: found.partnerId,
-            visitorId,
-            ip: req.ip,
-            userAgent: ua ? ua.slice(0, 512) : null,
-            referer: req.referer ? req.referer.slice(0, 1024) : null,
-            occurredAt: at,
-          }
-        : null,
-    );
     headers.location = redirectLocation(found.prepared, req.search, clickId);
     if (!cookieVisitor) {
       headers['set-cookie'] = `${VISITOR_COOKIE}=${visitorId}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax${req.secure ? '; Secure' : ''}`;
@@ -361,16 +401,19 @@ export class TrackingRuntime {
     return { status: 302, headers, body: '' };
   }
 
-  private readonly botCache = new Map<string, boolean>();
-  /** isbot's pattern, remembered per user agent string (a handful of strings make most traffic). */
-  private isBot(ua: string): boolean {
-    let bot = this.botCache.get(ua);
-    if (bot === undefined) {
-      bot = isbot(ua);
-      if (this.botCache.size >= 5000) this.botCache.clear();
-      this.botCache.set(ua, bot);
+  private readonly agents = new Map<string, { bot: boolean; ua: string }>();
+  /**
+   * isbot's verdict, remembered per user agent string (a handful of strings make most traffic),
+   * with the first copy of the string: buffered clicks keep that one, not one string per request.
+   */
+  private agent(ua: string): { bot: boolean; ua: string } {
+    let known = this.agents.get(ua);
+    if (known === undefined) {
+      known = { bot: isbot(ua), ua };
+      if (this.agents.size >= 5000) this.agents.clear();
+      this.agents.set(ua, known);
     }
-    return bot;
+    return known;
   }
 
   /** Flushes the click buffer (graceful shutdown). */

@@ -290,6 +290,11 @@ export function nodeRedirectHandler(s: Services): (req: IncomingMessage, res: Se
       ip: forwarded || req.socket.remoteAddress || null,
       secure: s.config.publicUrl.startsWith('https:'),
     };
+    const cached = rt.redirectCached(request, custom);
+    if (cached) {
+      send(res, cached);
+      return true;
+    }
     rt.redirect(request, custom).then(
       (answer) => send(res, answer),
       (err) => {
