@@ -16,7 +16,8 @@ import {
   periodKey,
   reversalParts,
 } from './evaluate.ts';
-import { type NewEntry, insertEntries, pgArray, rows } from './ledger.ts';
+import { type StoredExplanation, storedFactsOf } from './explain.ts';
+import { type NewEntry, insertEntries, insertEntriesCount, pgArray, rows } from './ledger.ts';
 import { type PlanDocument, type PlanRef, parsePlanDocument } from './plan.ts';
 
 /**
@@ -215,12 +216,19 @@ interface FraudContext {
   refundStats: Map<string, { sales: number; refunds: number }>;
 }
 
-/** Per-run caches: each partner's fraud facts and cap usage are read once per accrual run. */
+/**
+ * Per-run caches: each partner's fraud facts, cap usage and granted bonuses, and each customer's
+ * first sale, are read once per accrual run (runs of a workspace are serialized) and kept up to
+ * date in memory as the run writes lines.
+ */
 interface RunCache {
   fraud: FraudContext;
   fraudLoaded: Set<string>;
   usage: Map<string, Map<string, bigint>>;
   usageLoaded: Set<string>;
+  bonuses: Set<string>;
+  bonusesLoaded: Set<string>;
+  firstSale: Map<string, Date | null>;
 }
 
 const newRunCache = (): RunCache => ({
@@ -228,6 +236,9 @@ const newRunCache = (): RunCache => ({
   fraudLoaded: new Set(),
   usage: new Map(),
   usageLoaded: new Set(),
+  bonuses: new Set(),
+  bonusesLoaded: new Set(),
+  firstSale: new Map(),
 });
 
 async function fraudContext(db: Executor, workspaceId: string, batch: ConvRow[], since: Date, cache: RunCache): Promise<FraudContext> {
@@ -345,15 +356,17 @@ export async function accruePending(db: Db, workspaceId?: string, options: { bat
 /**
  * Takes the next `limit` queued conversions of the workspace (oldest occurred first) out of the
  * accrual queue and reads them, in one statement. Inside the batch transaction: a rollback puts
- * them back. Queue rows whose conversion is no longer 'pending' are dropped.
+ * them back. The rows are picked through the queue's index and deleted by ctid (a join on the
+ * key made PostgreSQL hash the whole queue on every batch); `skip locked` leaves rows another
+ * transaction holds. Queue rows whose conversion is no longer 'pending' are dropped.
  */
 async function claimBatch(tx: Executor, ws: string, limit: number): Promise<{ claimed: number; rows: ConvRow[] }> {
   const list = await rows<ConvRow & { claimed: number }>(
     tx,
     sql`with claimed as (
-        delete from commission_accrual_queue q where q.workspace_id = ${ws} and (q.occurred_at, q.conversion_id) in (
-          select n.occurred_at, n.conversion_id from commission_accrual_queue n where n.workspace_id = ${ws}
-          order by n.occurred_at, n.conversion_id limit ${limit})
+        delete from commission_accrual_queue q where q.ctid = any(array(
+          select n.ctid from commission_accrual_queue n where n.workspace_id = ${ws}
+          order by n.occurred_at, n.conversion_id limit ${limit} for update skip locked))
         returning q.conversion_id
       ), counted as (select count(*)::int as claimed from claimed)
       ${CONV_COLUMNS}, (select claimed from counted) as claimed
@@ -410,9 +423,16 @@ async function processBatch(tx: Executor, ws: string, batch: ConvRow[], stats: A
       const needsBonuses = docs.some((d) => d.bonuses.length > 0);
       const capped = [...new Set(docs.flatMap(cappedRuleIds))];
       const yearStart = new Date(Date.UTC(new Date(minAt).getUTCFullYear(), 0, 1));
-      const customerIds = [...new Set(withPlan.filter((r) => r.kind === 'sale' && r.customer_id).map((r) => r.customer_id as string))];
+      const customerIds = [...new Set(withPlan.filter((r) => r.kind === 'sale' && r.customer_id && !cache.firstSale.has(r.customer_id)).map((r) => r.customer_id as string))];
       const tiers = await timed('tiers', tiersOf(tx, ws, partnerIds));
-      const bonuses = await timed('bonuses', needsBonuses ? grantedBonuses(tx, ws, withPlan.map((r) => ({ partnerId: r.partner_id as string, programId: r.program_id as string }))) : Promise.resolve(new Set<string>()));
+      const pairs = new Map<string, { partnerId: string; programId: string }>();
+      for (const r of withPlan) {
+        const k = `${r.partner_id}|${r.program_id}`;
+        if (!cache.bonusesLoaded.has(k)) pairs.set(k, { partnerId: r.partner_id as string, programId: r.program_id as string });
+      }
+      for (const k of pairs.keys()) cache.bonusesLoaded.add(k);
+      if (needsBonuses) for (const key of await timed('bonuses', grantedBonuses(tx, ws, [...pairs.values()]))) cache.bonuses.add(key);
+      const bonuses = cache.bonuses;
       const fresh = partnerIds.filter((p) => !cache.usageLoaded.has(p));
       for (const p of fresh) cache.usageLoaded.add(p);
       const loaded = await timed('caps', capUsage(tx, ws, fresh, capped, yearStart));
@@ -430,7 +450,9 @@ async function processBatch(tx: Executor, ws: string, batch: ConvRow[], stats: A
       );
       const fraud = await timed('fraud', fraudContext(tx, ws, withPlan, lookback, cache));
       const evalStarted = performance.now();
-      const firstSaleAt = new Map(firstSales.map((f) => [f.customer_id, asDate(f.first_at)]));
+      for (const id of customerIds) cache.firstSale.set(id, null);
+      for (const f of firstSales) cache.firstSale.set(f.customer_id, asDate(f.first_at));
+      const firstSaleAt = cache.firstSale;
       const entries: NewEntry[] = [];
       for (const r of withPlan) {
         const plan = plans.get(r.program_id as string) as PlanRef;
@@ -459,14 +481,19 @@ async function processBatch(tx: Executor, ws: string, batch: ConvRow[], stats: A
         statuses.set(r.id, 'accrued');
         if (lines.length === 0) continue;
         const signals = signalsFor(r, plan.document, fraud);
-        for (const line of lines) {
+        // The facts the lines were computed from (their explanation is rendered from them when read).
+        const stored = storedFactsOf(plan, facts, lines);
+        const capped = cappedRuleIds(plan.document);
+        lines.forEach((line, i) => {
           if (line.kind === 'bonus') bonuses.add(line.idempotencyKey);
-          if (cappedRuleIds(plan.document).includes(line.ruleId)) addUsage(usage, partnerId, programId, line.ruleId, line.amount.currency, occurredAt, line.amount.amountMinor);
-          entries.push(lineToEntry(ws, programId, plan, line, { sourceType: 'conversion', sourceId: r.id, conversionId: r.id, dealId: null, earnedAt: occurredAt, at, signals }));
-        }
+          if (capped.includes(line.ruleId)) addUsage(usage, partnerId, programId, line.ruleId, line.amount.currency, occurredAt, line.amount.amountMinor);
+          const explanation: StoredExplanation = { facts: stored[i] };
+          if (signals.length) explanation.signals = signals;
+          entries.push(lineToEntry(ws, programId, plan, line, { sourceType: 'conversion', sourceId: r.id, conversionId: r.id, dealId: null, earnedAt: occurredAt, at, signals, explanation }));
+        });
       }
       if (PROFILE) accrualProfile.set('evaluate', (accrualProfile.get('evaluate') ?? 0) + performance.now() - evalStarted);
-      stats.entries += (await timed('insert', () => insertEntries(tx, entries))).length;
+      stats.entries += await timed('insert', () => insertEntriesCount(tx, entries));
     }
   }
 
@@ -491,9 +518,19 @@ function lineToEntry(
   programId: string,
   plan: PlanRef,
   line: CommissionLine,
-  o: { sourceType: 'conversion' | 'deal'; sourceId: string; conversionId: string | null; dealId: string | null; earnedAt: Date; at: Date; signals: FraudSignal[] },
+  o: {
+    sourceType: 'conversion' | 'deal';
+    sourceId: string;
+    conversionId: string | null;
+    dealId: string | null;
+    earnedAt: Date;
+    at: Date;
+    signals: FraudSignal[];
+    /** Stored instead of the line's explanation (conversion lines store their facts). */
+    explanation?: StoredExplanation;
+  },
 ): NewEntry {
-  const explanation = o.signals.length ? { ...line.explanation, signals: o.signals } : line.explanation;
+  const explanation = o.explanation ?? (o.signals.length ? { ...line.explanation, signals: o.signals } : line.explanation);
   return {
     id: newId('commissionEntry'),
     workspaceId: ws,

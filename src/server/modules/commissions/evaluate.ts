@@ -218,6 +218,24 @@ function applyCaps(amount: Money, caps: Caps | undefined, ruleId: string, at: Da
   return { amount: { amountMinor: value, currency: amount.currency }, modifiers };
 }
 
+/**
+ * Attaches the explanation as a lazy, memoized property: the accrual job evaluates hundreds of
+ * thousands of conversions and stores their facts, not their explanation (rendered when read,
+ * see explain.ts), so it never pays for the formatting; anyone who reads `line.explanation`
+ * gets the same object as before.
+ */
+function withExplanation(line: Omit<CommissionLine, 'explanation'>, explain: () => Explanation): CommissionLine {
+  let value: Explanation | undefined;
+  return Object.defineProperty(line, 'explanation', {
+    get: () => {
+      value ??= explain();
+      return value;
+    },
+    enumerable: true,
+    configurable: true,
+  }) as CommissionLine;
+}
+
 function planRef(plan: PlanRef) {
   return { id: plan.id, version: plan.version, name: plan.name };
 }
@@ -236,14 +254,18 @@ export function evaluateConversion(plan: PlanRef, f: ConversionFacts): Commissio
   const isFirstByTime = f.occurredAt.getTime() <= firstAt.getTime();
   const isRenewal = f.kind === 'sale' ? (f.isRecurring ?? !isFirstByTime) : false;
   const match: MatchInput = { payment: isRenewal ? 'recurring' : 'new', country: f.country, products: f.product ? [f.product] : [], tier: f.tier, role: null };
-  const source = {
-    type: 'conversion' as const,
-    id: f.conversionId,
-    kind: f.kind,
-    occurredAt: f.occurredAt.toISOString(),
-    amount: f.amount ? jsonMoney(f.amount) : null,
-    product: f.product,
-    country: f.country,
+  let sourceValue: Explanation['source'] | undefined;
+  const source = (): Explanation['source'] => {
+    sourceValue ??= {
+      type: 'conversion' as const,
+      id: f.conversionId,
+      kind: f.kind,
+      occurredAt: f.occurredAt.toISOString(),
+      amount: f.amount ? jsonMoney(f.amount) : null,
+      product: f.product,
+      country: f.country,
+    };
+    return sourceValue;
   };
   const what = f.kind === 'sale' ? (isRenewal ? 'renewal payment' : 'sale') : 'lead';
 
@@ -251,53 +273,46 @@ export function evaluateConversion(plan: PlanRef, f: ConversionFacts): Commissio
     if (rule.source !== 'conversion' || rule.conversionKind !== f.kind) continue;
     if (!conditionsMatch(rule.conditions, match)) continue;
     if (rule.type === 'percentage' && !f.amount) continue;
-    const modifiers: ExplanationModifier[] = [];
+    let until: Date | null = null;
     if (f.kind === 'sale') {
       const d = rule.duration;
       if (d.type === 'one_time' && isRenewal) continue;
       if (d.type === 'recurring') {
-        const until = addMonthsUtc(firstAt, d.months);
+        until = addMonthsUtc(firstAt, d.months);
         if (f.occurredAt.getTime() >= until.getTime()) continue;
-        modifiers.push({ kind: 'duration', detail: `within ${d.months} months of the customer's first sale on ${firstAt.toISOString().slice(0, 10)} (until ${until.toISOString().slice(0, 10)})` });
       }
     }
-    let amount: Money;
-    let base: Money | null = null;
-    let rateBp: number | null = null;
-    let calc: string;
-    if (rule.type === 'percentage') {
-      base = f.amount as Money;
-      rateBp = rule.rateBp as number;
-      amount = applyBasisPoints(base, rateBp, 'half_even');
-      calc = `${fmtRate(rateBp)} of ${fmt(base)}`;
-    } else {
-      amount = money(rule.flat as JsonMoney);
-      calc = `flat ${fmt(amount)}`;
-    }
-    const capped = applyCaps(amount, rule.caps, rule.id, f.occurredAt, f.capUsage);
-    modifiers.push(...capped.modifiers);
-    amount = capped.amount;
+    const base: Money | null = rule.type === 'percentage' ? (f.amount as Money) : null;
+    const rateBp: number | null = rule.type === 'percentage' ? (rule.rateBp as number) : null;
+    const full = base ? applyBasisPoints(base, rateBp as number, 'half_even') : money(rule.flat as JsonMoney);
+    const capped = applyCaps(full, rule.caps, rule.id, f.occurredAt, f.capUsage);
+    const amount = capped.amount;
     if (amount.amountMinor > 0n) {
-      lines.push({
-        partnerId: f.partnerId,
-        kind: isRenewal ? 'recurring' : 'commission',
-        ruleId: rule.id,
-        idempotencyKey: `cnv:${f.conversionId}:${rule.id}`,
-        base,
-        rateBp,
-        amount,
-        explanation: {
-          summary: `${calc} on ${what} ${f.conversionId} = ${fmt(amount)} (rule “${rule.name}”, ${durationText(rule)}, plan “${plan.name}” v${plan.version}${f.tier ? `, tier ${f.tier.name}` : ''})`,
-          source,
-          plan: planRef(plan),
-          rule: { id: rule.id, name: rule.name, type: rule.type, duration: durationText(rule) },
-          base: base ? jsonMoney(base) : null,
-          rateBp,
-          flat: rule.flat ?? null,
-          tier: f.tier,
-          modifiers,
-        },
-      });
+      const duration = rule.duration;
+      lines.push(
+        withExplanation(
+          { partnerId: f.partnerId, kind: isRenewal ? 'recurring' : 'commission', ruleId: rule.id, idempotencyKey: `cnv:${f.conversionId}:${rule.id}`, base, rateBp, amount },
+          () => {
+            const modifiers: ExplanationModifier[] = [];
+            if (until && duration.type === 'recurring') {
+              modifiers.push({ kind: 'duration', detail: `within ${duration.months} months of the customer's first sale on ${firstAt.toISOString().slice(0, 10)} (until ${until.toISOString().slice(0, 10)})` });
+            }
+            modifiers.push(...capped.modifiers);
+            const calc = base ? `${fmtRate(rateBp as number)} of ${fmt(base)}` : `flat ${fmt(full)}`;
+            return {
+              summary: `${calc} on ${what} ${f.conversionId} = ${fmt(amount)} (rule “${rule.name}”, ${durationText(rule)}, plan “${plan.name}” v${plan.version}${f.tier ? `, tier ${f.tier.name}` : ''})`,
+              source: source(),
+              plan: planRef(plan),
+              rule: { id: rule.id, name: rule.name, type: rule.type, duration: durationText(rule) },
+              base: base ? jsonMoney(base) : null,
+              rateBp,
+              flat: rule.flat ?? null,
+              tier: f.tier,
+              modifiers,
+            };
+          },
+        ),
+      );
     }
     break;
   }
@@ -309,26 +324,22 @@ export function evaluateConversion(plan: PlanRef, f: ConversionFacts): Commissio
     if (spiff.type === 'percentage' && !f.amount) continue;
     const line = spiffAmount(spiff, f.amount);
     if (line.amount.amountMinor <= 0n) continue;
-    lines.push({
-      partnerId: f.partnerId,
-      kind: 'spiff',
-      ruleId: spiff.id,
-      idempotencyKey: `cnv:${f.conversionId}:${spiff.id}`,
-      base: line.base,
-      rateBp: line.rateBp,
-      amount: line.amount,
-      explanation: {
-        summary: `SPIFF “${spiff.name}”: ${line.calc} on ${what} ${f.conversionId} = ${fmt(line.amount)} (window ${spiff.startsAt} – ${spiff.endsAt})`,
-        source,
-        plan: planRef(plan),
-        rule: { id: spiff.id, name: spiff.name, type: spiff.type },
-        base: line.base ? jsonMoney(line.base) : null,
-        rateBp: line.rateBp,
-        flat: spiff.flat ?? null,
-        tier: f.tier,
-        modifiers: [{ kind: 'spiff_window', detail: `occurred ${f.occurredAt.toISOString()} within ${spiff.startsAt} – ${spiff.endsAt}` }],
-      },
-    });
+    lines.push(
+      withExplanation(
+        { partnerId: f.partnerId, kind: 'spiff', ruleId: spiff.id, idempotencyKey: `cnv:${f.conversionId}:${spiff.id}`, base: line.base, rateBp: line.rateBp, amount: line.amount },
+        () => ({
+          summary: `SPIFF “${spiff.name}”: ${line.calc()} on ${what} ${f.conversionId} = ${fmt(line.amount)} (window ${spiff.startsAt} – ${spiff.endsAt})`,
+          source: source(),
+          plan: planRef(plan),
+          rule: { id: spiff.id, name: spiff.name, type: spiff.type },
+          base: line.base ? jsonMoney(line.base) : null,
+          rateBp: line.rateBp,
+          flat: spiff.flat ?? null,
+          tier: f.tier,
+          modifiers: [{ kind: 'spiff_window', detail: `occurred ${f.occurredAt.toISOString()} within ${spiff.startsAt} – ${spiff.endsAt}` }],
+        }),
+      ),
+    );
   }
 
   if (f.kind === 'sale') {
@@ -343,30 +354,24 @@ function inWindow(spiff: Spiff, at: Date): boolean {
   return t >= Date.parse(spiff.startsAt) && t < Date.parse(spiff.endsAt);
 }
 
-function spiffAmount(spiff: Spiff, amount: Money | null): { amount: Money; base: Money | null; rateBp: number | null; calc: string } {
+function spiffAmount(spiff: Spiff, amount: Money | null): { amount: Money; base: Money | null; rateBp: number | null; calc: () => string } {
   if (spiff.type === 'percentage') {
     const base = amount as Money;
     const rateBp = spiff.rateBp as number;
-    return { amount: applyBasisPoints(base, rateBp, 'half_even'), base, rateBp, calc: `${fmtRate(rateBp)} of ${fmt(base)}` };
+    return { amount: applyBasisPoints(base, rateBp, 'half_even'), base, rateBp, calc: () => `${fmtRate(rateBp)} of ${fmt(base)}` };
   }
   const flat = money(spiff.flat as JsonMoney);
-  return { amount: flat, base: null, rateBp: null, calc: `flat ${fmt(flat)}` };
+  return { amount: flat, base: null, rateBp: null, calc: () => `flat ${fmt(flat)}` };
 }
 
-function bonusLine(plan: PlanRef, bonus: Bonus, partnerId: string, programId: string, source: Explanation['source'], tier: TierRef | null, what: string): CommissionLine {
+function bonusLine(plan: PlanRef, bonus: Bonus, partnerId: string, programId: string, source: () => Explanation['source'], tier: TierRef | null, what: string): CommissionLine {
   const amount = money(bonus.amount);
-  return {
-    partnerId,
-    kind: 'bonus',
-    ruleId: bonus.id,
+  return withExplanation(
     // Once per partner per program, whichever event comes first.
-    idempotencyKey: `bonus:${bonus.trigger}:${programId}:${partnerId}`,
-    base: null,
-    rateBp: null,
-    amount,
-    explanation: {
+    { partnerId, kind: 'bonus', ruleId: bonus.id, idempotencyKey: `bonus:${bonus.trigger}:${programId}:${partnerId}`, base: null, rateBp: null, amount },
+    () => ({
       summary: `Onboarding bonus “${bonus.name}” for the ${what} = ${fmt(amount)} (once per partner, plan “${plan.name}” v${plan.version})`,
-      source,
+      source: source(),
       plan: planRef(plan),
       rule: { id: bonus.id, name: bonus.name, type: 'bonus' },
       base: null,
@@ -374,8 +379,8 @@ function bonusLine(plan: PlanRef, bonus: Bonus, partnerId: string, programId: st
       flat: bonus.amount,
       tier,
       modifiers: [],
-    },
-  };
+    }),
+  );
 }
 
 // ── deals ──
@@ -471,7 +476,7 @@ export function evaluateDeal(plan: PlanRef, programId: string, f: DealFacts): Co
     for (const c of credits) {
       if (seen.has(c.partnerId) || c.bonusesGranted?.has('first_won_deal')) continue;
       seen.add(c.partnerId);
-      lines.push(bonusLine(plan, bonus, c.partnerId, programId, source, c.tier, `first won deal ${f.dealId}`));
+      lines.push(bonusLine(plan, bonus, c.partnerId, programId, () => source, c.tier, `first won deal ${f.dealId}`));
     }
   }
   return lines;

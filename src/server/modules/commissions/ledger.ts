@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db.ts';
 import type { Explanation } from './evaluate.ts';
+import type { StoredExplanation } from './explain.ts';
 
 /** Raw rows of a plain-SQL query, the same on PGlite and node-postgres. */
 export async function rows<T>(db: Executor, query: SQL): Promise<T[]> {
@@ -35,19 +36,25 @@ export interface NewEntry {
   status: EntryStatus;
   holdUntil: Date | null;
   flags: string[];
-  explanation: Explanation | Record<string, unknown>;
+  /** The explanation, or (conversion lines) the facts it is rendered from when read: explain.ts. */
+  explanation: Explanation | StoredExplanation | Record<string, unknown>;
   earnedAt: Date;
   approvedAt?: Date | null;
 }
 
+const NEEDS_ESCAPE = /[\\"]/;
+
 /** One element of a PostgreSQL array literal: NULL, or a double-quoted string with `\\` and `"` backslash-escaped. */
 function arrayElement(v: string | null): string {
-  return v === null ? 'NULL' : `"${v.replace(/[\\"]/g, '\\$&')}"`;
+  if (v === null) return 'NULL';
+  return NEEDS_ESCAPE.test(v) ? `"${v.replace(/[\\"]/g, '\\$&')}"` : `"${v}"`;
 }
 
 /** A PostgreSQL array literal (`{"a","b",NULL}`), bound as ONE text parameter and cast in SQL (`::text[]`, `::bigint[]`…). */
 export function pgArray(values: (string | null)[]): string {
-  return `{${values.map(arrayElement).join(',')}}`;
+  let out = '{';
+  for (let i = 0; i < values.length; i++) out += (i ? ',' : '') + arrayElement(values[i]);
+  return `${out}}`;
 }
 
 /**
@@ -59,39 +66,97 @@ function pgJsonArray(values: unknown[]): string {
   return `{${values.map((v) => JSON.stringify(JSON.stringify(v))).join(',')}}`;
 }
 
+const str = (v: bigint | number | null | undefined) => (v === null || v === undefined ? null : v.toString());
+const isoOrNull = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+/** The columns of an insert, in order: name, SQL type, value of an entry. */
+const COLUMNS: [string, string, (e: NewEntry) => string | null][] = [
+  ['id', 'text', (e) => e.id],
+  ['workspace_id', 'text', (e) => e.workspaceId],
+  ['program_id', 'text', (e) => e.programId],
+  ['partner_id', 'text', (e) => e.partnerId],
+  ['plan_id', 'text', (e) => e.planId],
+  ['rule_id', 'text', (e) => e.ruleId],
+  ['kind', 'text', (e) => e.kind],
+  ['source_type', 'text', (e) => e.sourceType],
+  ['source_id', 'text', (e) => e.sourceId],
+  ['conversion_id', 'text', (e) => e.conversionId],
+  ['deal_id', 'text', (e) => e.dealId],
+  ['reverses_entry_id', 'text', (e) => e.reversesEntryId],
+  ['idempotency_key', 'text', (e) => e.idempotencyKey],
+  ['base_minor', 'bigint', (e) => str(e.baseMinor)],
+  ['rate_bp', 'int', (e) => str(e.rateBp)],
+  ['amount_minor', 'bigint', (e) => e.amountMinor.toString()],
+  ['currency', 'text', (e) => e.currency],
+  ['status', 'text', (e) => e.status],
+  ['hold_until', 'timestamptz', (e) => isoOrNull(e.holdUntil)],
+  ['flags', 'text[]', (e) => pgArray(e.flags)],
+  ['earned_at', 'timestamptz', (e) => e.earnedAt.toISOString()],
+  ['approved_at', 'timestamptz', (e) => isoOrNull(e.approvedAt)],
+];
+
 /**
- * Inserts ledger lines in one statement, skipping any whose idempotency key already exists:
- * replays and reorders change nothing. Returns the ids inserted. The columns travel as one
- * array parameter each and are zipped with `unnest` (several times cheaper for PostgreSQL to
- * decode than one big JSON document through `jsonb_to_recordset`); `explanation` travels as
- * JSON text per element and `flags` as an array literal per element.
+ * The INSERT of a list of ledger lines, skipping any whose idempotency key already exists:
+ * replays and reorders change nothing. A column with the same value on every line (workspace,
+ * program, plan, status, currency… in an accrual batch) is bound once as a scalar; the others
+ * travel as one array parameter each and are zipped with `unnest` (several times cheaper for
+ * PostgreSQL to decode than one big JSON document through `jsonb_to_recordset`); `explanation`
+ * travels as JSON text per element and `flags` as an array literal per element.
  */
+function insertSql(entries: NewEntry[], returning: SQL): SQL {
+  const names: string[] = [];
+  const values: SQL[] = [];
+  const arrays: SQL[] = [];
+  const arrayNames: string[] = [];
+  for (const [name, type, get] of COLUMNS) {
+    const first = get(entries[0]);
+    let same = true;
+    const list: (string | null)[] = new Array(entries.length);
+    for (let i = 0; i < entries.length; i++) {
+      const v = i === 0 ? first : get(entries[i]);
+      list[i] = v;
+      if (v !== first) same = false;
+    }
+    names.push(name);
+    if (type === 'text[]') {
+      // An array column: each element is itself an array literal (text), cast per row.
+      if (same) values.push(sql`coalesce(${first}::text[], '{}'::text[])`);
+      else {
+        arrays.push(sql`${pgArray(list)}::text[]`);
+        arrayNames.push(name);
+        values.push(sql.raw(`coalesce(x.${name}::text[], '{}'::text[])`));
+      }
+    } else if (same) {
+      values.push(sql`${first}::${sql.raw(type)}`);
+    } else {
+      arrays.push(sql`${pgArray(list)}::${sql.raw(type)}[]`);
+      arrayNames.push(name);
+      values.push(sql.raw(`x.${name}`));
+    }
+  }
+  names.push('explanation');
+  arrays.push(sql`${pgJsonArray(entries.map((e) => e.explanation))}::text[]`);
+  arrayNames.push('explanation');
+  values.push(sql.raw('x.explanation::jsonb'));
+  return sql`insert into commission_entry (${sql.raw(names.join(', '))})
+      select ${sql.join(values, sql`, `)}
+      from unnest(${sql.join(arrays, sql`, `)}) as x(${sql.raw(arrayNames.join(', '))})
+      on conflict (workspace_id, idempotency_key) do nothing
+      ${returning}`;
+}
+
+/** Inserts ledger lines in one statement (idempotent: see `insertSql`); returns the ids inserted. */
 export async function insertEntries(db: Executor, entries: NewEntry[]): Promise<string[]> {
   if (entries.length === 0) return [];
-  const col = (f: (e: NewEntry) => string | null) => pgArray(entries.map(f));
-  const str = (v: bigint | number | null | undefined) => (v === null || v === undefined ? null : v.toString());
-  const inserted = await rows<{ id: string }>(
-    db,
-    sql`insert into commission_entry (id, workspace_id, program_id, partner_id, plan_id, rule_id, kind, source_type, source_id,
-        conversion_id, deal_id, reverses_entry_id, idempotency_key, base_minor, rate_bp, amount_minor, currency, status,
-        hold_until, flags, explanation, earned_at, approved_at)
-      select x.id, x.workspace_id, x.program_id, x.partner_id, x.plan_id, x.rule_id, x.kind, x.source_type, x.source_id,
-        x.conversion_id, x.deal_id, x.reverses_entry_id, x.idempotency_key, x.base_minor, x.rate_bp, x.amount_minor, x.currency, x.status,
-        x.hold_until, coalesce(x.flags::text[], '{}'::text[]), x.explanation::jsonb, x.earned_at, x.approved_at
-      from unnest(${col((e) => e.id)}::text[], ${col((e) => e.workspaceId)}::text[], ${col((e) => e.programId)}::text[],
-        ${col((e) => e.partnerId)}::text[], ${col((e) => e.planId)}::text[], ${col((e) => e.ruleId)}::text[], ${col((e) => e.kind)}::text[],
-        ${col((e) => e.sourceType)}::text[], ${col((e) => e.sourceId)}::text[], ${col((e) => e.conversionId)}::text[], ${col((e) => e.dealId)}::text[],
-        ${col((e) => e.reversesEntryId)}::text[], ${col((e) => e.idempotencyKey)}::text[], ${col((e) => str(e.baseMinor))}::bigint[],
-        ${col((e) => str(e.rateBp))}::int[], ${col((e) => e.amountMinor.toString())}::bigint[], ${col((e) => e.currency)}::text[],
-        ${col((e) => e.status)}::text[], ${col((e) => (e.holdUntil ? e.holdUntil.toISOString() : null))}::timestamptz[],
-        ${col((e) => pgArray(e.flags))}::text[], ${pgJsonArray(entries.map((e) => e.explanation))}::text[],
-        ${col((e) => e.earnedAt.toISOString())}::timestamptz[], ${col((e) => (e.approvedAt ? e.approvedAt.toISOString() : null))}::timestamptz[])
-        as x(id, workspace_id, program_id, partner_id, plan_id, rule_id, kind, source_type, source_id, conversion_id, deal_id,
-          reverses_entry_id, idempotency_key, base_minor, rate_bp, amount_minor, currency, status, hold_until, flags, explanation, earned_at, approved_at)
-      on conflict (workspace_id, idempotency_key) do nothing
-      returning id`,
-  );
+  const inserted = await rows<{ id: string }>(db, insertSql(entries, sql`returning id`));
   return inserted.map((r) => r.id);
+}
+
+/** The same, for a large batch: returns only how many lines were new. */
+export async function insertEntriesCount(db: Executor, entries: NewEntry[]): Promise<number> {
+  if (entries.length === 0) return 0;
+  const [r] = await rows<{ n: number }>(db, sql`with ins as (${insertSql(entries, sql`returning 1`)}) select count(*)::int as n from ins`);
+  return Number(r.n);
 }
 
 export interface LedgerFilter {

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, max, sql } from 'drizzle-orm';
+import { type SQL, and, desc, eq, lt, max, sql } from 'drizzle-orm';
 import { audit } from '../../platform/audit.ts';
 import { now } from '../../platform/clock.ts';
 import type { TxContext, WorkspaceContext } from '../../platform/context.ts';
@@ -14,6 +14,7 @@ import { effectiveAccrualStatus } from '../tracking/conversions.ts';
 import { type OriginalEntry, accruePending, releaseHolds, reversedSoFar, writeReversal } from './accrual.ts';
 import type { AdjustmentRequest, CreatePlanRequest, LedgerFilterQuery, LedgerListQuery, PlanListQuery, UpdatePlanRequest } from './contract.ts';
 import { evaluateRebate, fmt, jsonMoney, periodBounds } from './evaluate.ts';
+import { renderStoredExplanations } from './explain.ts';
 import { type LedgerFilter, type NewEntry, filterSql, insertEntries, ledgerTotals, rows } from './ledger.ts';
 import { type PlanDocument, parsePlanDocument } from './plan.ts';
 import { commissionPlan } from './schema.ts';
@@ -228,6 +229,21 @@ const ENTRY_SELECT = sql`select e.id, e.program_id, pg.name as program_name, e.p
     ${isoCol('e.earned_at')} as earned_at, ${isoCol('e.approved_at')} as approved_at, ${isoCol('e.paid_at')} as paid_at, ${isoCol('e.created_at')} as created_at
   from commission_entry e left join partner p on p.id = e.partner_id left join program pg on pg.id = e.program_id`;
 
+/** Ledger rows as read, with the explanations of conversion lines rendered from their facts (explain.ts). */
+async function entryRows(db: Executor, query: SQL): Promise<EntryRaw[]> {
+  return renderStoredExplanations(db, await rows<EntryRaw>(db, query), (r) => ({
+    planId: r.plan_id,
+    ruleId: r.rule_id,
+    kind: r.kind,
+    sourceId: r.source_id,
+    partnerId: r.partner_id,
+    programId: r.program_id,
+    currency: r.currency,
+    amountMinor: r.amount_minor,
+    earnedAt: r.earned_at,
+  }));
+}
+
 function parseArray(v: string[] | string | null): string[] {
   if (Array.isArray(v)) return v;
   if (!v || v === '{}') return [];
@@ -286,13 +302,13 @@ export async function listEntries(ctx: Ctx, q: LedgerListQuery) {
   const where = filterSql(ctx.workspaceId, toFilter(q));
   if (q.sort === 'review') {
     const offset = q.cursor ? Number((decodeCursor(q.cursor) ?? [0])[0]) || 0 : 0;
-    const list = await rows<EntryRaw>(
+    const list = await entryRows(
       ctx.db,
       sql`${ENTRY_SELECT} where ${where} order by (cardinality(e.flags) > 0) desc, e.hold_until asc nulls last, e.id asc limit ${q.limit + 1} offset ${offset}`,
     );
     return toPage(list, q.limit, () => encodeCursor([offset + q.limit]), toEntry);
   }
-  const list = await rows<EntryRaw>(ctx.db, sql`${ENTRY_SELECT} where ${where} ${q.cursor ? sql`and e.id < ${q.cursor}` : sql``} order by e.id desc limit ${q.limit + 1}`);
+  const list = await entryRows(ctx.db, sql`${ENTRY_SELECT} where ${where} ${q.cursor ? sql`and e.id < ${q.cursor}` : sql``} order by e.id desc limit ${q.limit + 1}`);
   return toPage(list, q.limit, (r) => r.id, toEntry);
 }
 
@@ -315,14 +331,14 @@ export async function entryTotals(ctx: Ctx, q: LedgerFilterQuery) {
 }
 
 async function entryRow(db: Executor, workspaceId: string, id: string): Promise<EntryView> {
-  const [r] = await rows<EntryRaw>(db, sql`${ENTRY_SELECT} where e.workspace_id = ${workspaceId} and e.id = ${id}`);
+  const [r] = await entryRows(db, sql`${ENTRY_SELECT} where e.workspace_id = ${workspaceId} and e.id = ${id}`);
   if (!r) throw notFound('Commission entry');
   return toEntry(r);
 }
 
 export async function getEntry(ctx: Ctx, id: string) {
   const entry = await entryRow(ctx.db, ctx.workspaceId, id);
-  const related = await rows<EntryRaw>(
+  const related = await entryRows(
     ctx.db,
     sql`${ENTRY_SELECT} where e.workspace_id = ${ctx.workspaceId} and e.id <> ${id}
       and (e.reverses_entry_id = ${id} or e.id = ${entry.reversesEntryId ?? ''}) order by e.id`,
@@ -627,7 +643,7 @@ function partnerEntry(e: EntryView) {
 
 export async function listMyEarnings(ctx: PortalContext, q: { limit: number; cursor?: string; status?: NewEntry['status']; programId?: string }) {
   const where = filterSql(ctx.workspaceId, { partnerId: ctx.partnerId, status: q.status, programId: q.programId });
-  const list = await rows<EntryRaw>(ctx.db, sql`${ENTRY_SELECT} where ${where} ${q.cursor ? sql`and e.id < ${q.cursor}` : sql``} order by e.id desc limit ${q.limit + 1}`);
+  const list = await entryRows(ctx.db, sql`${ENTRY_SELECT} where ${where} ${q.cursor ? sql`and e.id < ${q.cursor}` : sql``} order by e.id desc limit ${q.limit + 1}`);
   return toPage(list, q.limit, (r) => r.id, (r) => partnerEntry(toEntry(r)));
 }
 

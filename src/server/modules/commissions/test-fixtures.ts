@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { newId } from '../../platform/ids.ts';
 import { type TestApp, call } from '../../test/harness.ts';
 import { type ConversionInput, effectiveAccrualStatus, recordConversion } from '../tracking/conversions.ts';
+import { renderStoredExplanations } from './explain.ts';
 import { rows } from './ledger.ts';
 import type { PlanDocumentInput } from './plan.ts';
 
@@ -50,12 +51,26 @@ export interface EntryRow {
   explanation: Record<string, unknown>;
 }
 
+/** The ledger as stored, each explanation as readers see it (conversion lines are rendered from their facts). */
 export async function ledger(t: TestApp, workspaceId: string): Promise<EntryRow[]> {
-  return rows<EntryRow>(
+  const list = await rows<EntryRow & { plan_id: string | null; program_id: string; source_id: string; earned_at: string }>(
     t.services.db,
-    sql`select id, partner_id, kind, rule_id, amount_minor::text as amount_minor, currency, status, flags, idempotency_key, reverses_entry_id, conversion_id, explanation
+    sql`select id, partner_id, kind, rule_id, amount_minor::text as amount_minor, currency, status, flags, idempotency_key, reverses_entry_id, conversion_id, explanation,
+        plan_id, program_id, source_id, to_char(earned_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as earned_at
       from commission_entry where workspace_id = ${workspaceId} order by idempotency_key`,
   );
+  await renderStoredExplanations(t.services.db, list, (r) => ({
+    planId: r.plan_id,
+    ruleId: r.rule_id,
+    kind: r.kind,
+    sourceId: r.source_id,
+    partnerId: r.partner_id,
+    programId: r.program_id,
+    currency: r.currency,
+    amountMinor: r.amount_minor,
+    earnedAt: r.earned_at,
+  }));
+  return list.map(({ plan_id, program_id, source_id, earned_at, ...r }) => r);
 }
 
 export async function accrualStatus(t: TestApp, conversionId: string): Promise<string> {

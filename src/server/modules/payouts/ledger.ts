@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db.ts';
+import { renderStoredExplanations } from '../commissions/explain.ts';
 
 /**
  * The payouts module's only access to the commission ledger (`commission_entry`, owned by the
@@ -31,14 +32,14 @@ async function rows<T>(db: Executor, query: SQL): Promise<T[]> {
 
 const utc = (s: string | null) => (s ? new Date(`${s.replace(' ', 'T')}Z`) : null);
 
-const SELECT = sql`select e.id, e.partner_id, e.program_id, e.kind, e.source_type, e.source_id,
+const SELECT = sql`select e.id, e.partner_id, e.program_id, e.kind, e.source_type, e.source_id, e.plan_id, e.rule_id,
   e.base_minor::text as base_minor, e.rate_bp, e.amount_minor::text as amount_minor, e.currency, e.status,
   coalesce(e.explanation, '{}'::jsonb)::text as explanation,
   to_char(e.earned_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS') as earned_at
   from commission_entry e`;
 
 type Raw = {
-  id: string; partner_id: string; program_id: string; kind: string; source_type: string; source_id: string | null;
+  id: string; partner_id: string; program_id: string; kind: string; source_type: string; source_id: string | null; plan_id: string | null; rule_id: string | null;
   base_minor: string | null; rate_bp: number | null; amount_minor: string; currency: string; status: string; explanation: string; earned_at: string;
 };
 
@@ -85,6 +86,18 @@ export async function entriesOfPayout(db: Executor, workspaceId: string, payoutI
     sql`${SELECT} join payout_item i on i.workspace_id = e.workspace_id and i.entry_id = e.id
       where e.workspace_id = ${workspaceId} and i.payout_id = ${payoutId} order by e.earned_at, e.id`,
   );
+  // Conversion lines store the facts of their explanation; the commissions module renders it.
+  await renderStoredExplanations(db, raw, (r) => ({
+    planId: r.plan_id,
+    ruleId: r.rule_id,
+    kind: r.kind,
+    sourceId: r.source_id ?? '',
+    partnerId: r.partner_id,
+    programId: r.program_id,
+    currency: r.currency,
+    amountMinor: r.amount_minor,
+    earnedAt: `${r.earned_at.replace(' ', 'T')}Z`,
+  }));
   return raw.map(toEntry);
 }
 
