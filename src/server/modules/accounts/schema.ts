@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { partner } from '../partners/schema.ts';
+import { NAME_SIZE_CLASSES, nameSizeClassPredicate } from './name-size.ts';
 import { workspace } from '../workspaces/schema.ts';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -35,6 +36,12 @@ export const account = pgTable(
     index('account_claimed_name_trgm_idx')
       .using('gin', sql`${t.matchName} gin_trgm_ops`)
       .where(sql`${t.claimed}`),
+    // The same trigram index split by name size (accounts/name-size.ts): the conflict check's similar-name search.
+    ...NAME_SIZE_CLASSES.map((sizeClass) =>
+      index(`account_claimed_name_trgm_${sizeClass[0]}_idx`)
+        .using('gin', sql`${t.matchName} gin_trgm_ops`)
+        .where(sql`${t.claimed} and ${nameSizeClassPredicate(sql`${t.matchName}`, sizeClass)}`),
+    ),
     // The brand rule's candidates (accounts/matching.ts brandOf): claimed names of two words or more, by first
     // word. The predicate is not implied by the similar-name search (claimed alone), so the planner can never read
     // this index whole in place of the trigram index there (it did on small tables).

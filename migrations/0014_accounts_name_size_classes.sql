@@ -1,0 +1,4 @@
+CREATE INDEX "account_claimed_name_trgm_1_idx" ON "account" USING gin ("match_name" gin_trgm_ops) WHERE "account"."claimed" and array_length(show_trgm("account"."match_name"), 1) between 1 and 14;--> statement-breakpoint
+CREATE INDEX "account_claimed_name_trgm_15_idx" ON "account" USING gin ("match_name" gin_trgm_ops) WHERE "account"."claimed" and array_length(show_trgm("account"."match_name"), 1) between 15 and 18;--> statement-breakpoint
+CREATE INDEX "account_claimed_name_trgm_19_idx" ON "account" USING gin ("match_name" gin_trgm_ops) WHERE "account"."claimed" and array_length(show_trgm("account"."match_name"), 1) between 19 and 22;--> statement-breakpoint
+CREATE INDEX "account_claimed_name_trgm_23_idx" ON "account" USING gin ("match_name" gin_trgm_ops) WHERE "account"."claimed" and array_length(show_trgm("account"."match_name"), 1) >= 23;
