@@ -1,6 +1,6 @@
 // Tables of the commissions module: commission plans (rules as data) and the commission ledger.
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { program } from '../programs/schema.ts';
 import { workspace } from '../workspaces/schema.ts';
 
@@ -107,6 +107,11 @@ export const commissionAccrualQueue = pgTable(
       .references(() => workspace.id, { onDelete: 'cascade' }),
     occurredAt: ts('occurred_at').notNull(),
     conversionId: text('conversion_id').notNull(),
+    /**
+     * abs(hashtext(partner)) % 64, set by the trigger: parallel accrual workers split the queue by
+     * `lane % workers`, so one partner's conversions (caps, first-sale bonus) stay in one worker.
+     */
+    lane: smallint('lane').notNull().default(0),
   },
   (t) => [primaryKey({ name: 'commission_accrual_queue_pk', columns: [t.workspaceId, t.occurredAt, t.conversionId] })],
 );
