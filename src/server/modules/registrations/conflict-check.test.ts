@@ -5,7 +5,8 @@ import { type TestApp, call, createTestApp, ownerWithWorkspace, testDatabaseKind
 import { account } from '../accounts/schema.ts';
 import { matchNameOf } from '../accounts/service.ts';
 import { deal, dealCredit, pipeline, stage } from '../deals/schema.ts';
-import { type ConflictCheckInput, checkConflicts, matchedAccountsQuery } from './conflict-check.ts';
+import { NAME_SIZE_CLASSES } from '../accounts/name-size.ts';
+import { type ConflictCheckInput, NAME_SIMILARITY_THRESHOLD, checkConflicts, matchedAccountsQuery, sameBrand } from './conflict-check.ts';
 import { registration } from './schema.ts';
 
 /** Runs on PGlite, and on PostgreSQL with OPENPRM_TEST_DB=postgres TEST_DATABASE_URL=… */
@@ -204,6 +205,34 @@ describe(`checkConflicts (${testDatabaseKind()})`, () => {
     expect(found.map((c) => c.otherId)).toContain(reg);
   });
 
+  it('finds every claimed account whose name matches, whatever the sizes of the names (the size-class search loses none)', async () => {
+    // Names of many sizes that share long common words, so that many pairs sit near the 0.6 threshold.
+    const brands = ['Bripele', 'Ltorno', 'Athankle', 'Zorvexa', 'Kalimo', 'Trendavo', 'Vosk', 'Quillonar', 'Ib', 'Ferrocanti'];
+    const sectors = ['Construction', 'Semiconductors', 'Consulting', 'Labs', 'Group Engineering'];
+    const names: string[] = [];
+    brands.forEach((brand, i) => {
+      for (const [j, sector] of sectors.entries()) if ((i + j) % 2 === 0) names.push(`${brand} ${sector}${j === 1 ? ' Leiden' : ''}`);
+    });
+    for (const name of names) await addAccount(ws, `${name} B.V.`, null, P.B);
+    const queries = [
+      ...names.map((n) => n.slice(0, 2) + n.slice(3)), // one letter of the brand dropped
+      ...names.map((n) => `${n} Holding`),
+      ...brands.flatMap((b) => sectors.map((s) => `${b.slice(0, -1)} ${s}`)),
+      'Construction',
+      'Semiconductors Leiden',
+      'Ib Labs',
+    ];
+    for (const accountName of queries) {
+      const name = matchNameOf(accountName);
+      const expected = (await t.services.db.execute(sql`
+        select id from account where workspace_id = ${ws} and claimed and incumbent_partner_id = ${P.B}
+          and (similarity(match_name, ${name}::text) >= ${NAME_SIMILARITY_THRESHOLD}::real or ${sameBrand(sql.raw('match_name'), sql`${name}::text`)})
+        order by id`)) as unknown as { rows: { id: string }[] };
+      const found = (await check({ accountName })).filter((c) => c.otherKind === 'incumbent').map((c) => c.matchedAccountId);
+      expect(found.sort(), accountName).toEqual(expected.rows.map((r) => r.id));
+    }
+  });
+
   it("never sees another workspace's accounts", async () => {
     const foreign = await addAccount(otherWs, 'Foreign Target', 'foreign.example', otherWsPartner);
     await addRegistration({ workspaceId: otherWs, programId: otherProgramId, partnerId: otherWsPartner, accountId: foreign, status: 'submitted' });
@@ -289,10 +318,15 @@ describe(`checkConflicts (${testDatabaseKind()})`, () => {
       return plan;
     };
     const similar = await explain('Acme', ['account_ws_id_idx', 'account_claimed_brand_idx']);
-    expect(similar, similar).toContain('account_claimed_name_trgm_idx');
+    expect(similar, similar).toContain('account_claimed_name_trgm_1_idx');
     expect(similar).toContain('account_ws_domain_uq');
     expect(similar).toMatch(/Index Cond: \(+match_name % /);
     expect(similar).not.toMatch(/Seq Scan on account/);
+    // A longer name is searched in every size class a similar name can have, each on its own index
+    // ('acme widget logistics' has 22 trigrams: similar names have 14 to 36).
+    const longer = await explain('Acme Widget Logistics', ['account_ws_id_idx', 'account_claimed_brand_idx']);
+    for (const sizeClass of NAME_SIZE_CLASSES) expect(longer, longer).toContain(`account_claimed_name_trgm_${sizeClass[0]}_idx`);
+    expect(longer).not.toMatch(/Seq Scan on account/);
     // A name the brand rule applies to adds the same-first-word branch, on its own index.
     const brand = await explain('Acmecorp Widgets', ['account_ws_id_idx']);
     expect(brand, brand).toMatch(/Index Cond: \(split_part\(match_name, ' '::text, 1\) = 'acmecorp'::text\)/);

@@ -1,6 +1,9 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { is, type SQL, sql } from 'drizzle-orm';
+import { NodePgSession } from 'drizzle-orm/node-postgres';
 import type { Executor } from '../../platform/db.ts';
 import { normalizeDomain } from '../../platform/domain-name.ts';
+import { NAME_SIZE_CLASSES, nameSizeClassPredicate } from '../accounts/name-size.ts';
 import { ENTITY_WORD_PATTERN, GENERIC_LEADING_WORDS, MIN_BRAND_LENGTH, brandOf } from '../accounts/matching.ts';
 import { matchNameOf } from '../accounts/service.ts';
 
@@ -101,9 +104,9 @@ interface MatchedAccount {
  * when it is another partner (`competitorsQuery`). Works on PostgreSQL and PGlite alike.
  */
 export async function checkConflicts(db: Executor, input: ConflictCheckInput): Promise<ConflictCandidate[]> {
-  const matched = ((await db.execute(matchedAccountsQuery(input))) as unknown as { rows: MatchedAccount[] }).rows;
+  const matched = ((await executePrepared(db, matchedAccountsQuery(input), 'conflict_accounts')) as { rows: MatchedAccount[] }).rows;
   if (matched.length === 0) return [];
-  const result = (await db.execute(competitorsQuery(input, matched))) as unknown as { rows: Row[] };
+  const result = (await executePrepared(db, competitorsQuery(input, matched), 'conflict_competitors')) as { rows: Row[] };
   return result.rows.map((r) => ({
     otherKind: r.other_kind,
     otherId: r.other_id,
@@ -114,6 +117,24 @@ export async function checkConflicts(db: Executor, input: ConflictCheckInput): P
     otherCreatedAt: r.other_created_at instanceof Date ? r.other_created_at : new Date(r.other_created_at),
     otherStatus: r.other_status,
   }));
+}
+
+interface PreparingSession {
+  prepareQuery(query: { sql: string; params: unknown[] }, fields: undefined, name: string, arrayMode: boolean): { execute(): Promise<unknown> };
+}
+
+/**
+ * On PostgreSQL, runs the statement as a named prepared statement (the name is a hash of its text;
+ * node-postgres prepares it once per connection), so the server plans each of the check's few
+ * statement shapes once per connection and then reuses the plan: planning cost as much as
+ * running them. PGlite has no named statements; there it runs as usual.
+ */
+async function executePrepared(db: Executor, query: SQL, prefix: string): Promise<unknown> {
+  const { session, dialect } = db as unknown as { session: unknown; dialect: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } } };
+  if (!is(session, NodePgSession)) return db.execute(query);
+  const built = dialect.sqlToQuery(query);
+  const name = `${prefix}_${createHash('sha1').update(built.sql).digest('hex').slice(0, 16)}`;
+  return (session as unknown as PreparingSession).prepareQuery(built, undefined, name, false).execute();
 }
 
 /**
@@ -139,13 +160,10 @@ export function matchedAccountsQuery(input: ConflictCheckInput): SQL {
   const name = matchNameOf(input.accountName);
   const brand = brandOf(name);
   const nameParam = sql`${name}::text`;
-  const atThreshold = sql`(select ${name}::text from (select set_config('pg_trgm.similarity_threshold', ${String(NAME_SIMILARITY_THRESHOLD)}, true)) as at_threshold)`;
   const byName = sql`
       select c.id, c.incumbent_partner_id, c.created_at, 'name'::text as match_kind, similarity(c.match_name, ${nameParam})::float8 as sim
       from (
-        select a.id, a.incumbent_partner_id, a.created_at, a.match_name, a.domain from account a
-        where a.workspace_id = ${input.workspaceId} and a.claimed
-          and a.match_name % ${atThreshold} and similarity(a.match_name, ${nameParam}) >= ${NAME_SIMILARITY_THRESHOLD}::real
+        ${similarNameCandidates(input.workspaceId, name)}
         ${
           brand
             ? sql`union
@@ -165,6 +183,60 @@ export function matchedAccountsQuery(input: ConflictCheckInput): SQL {
     where a.workspace_id = ${input.workspaceId} and a.domain = ${domain}::text
     union all
     (${byName})`;
+}
+
+/**
+ * pg_trgm's `%` can only ask its GIN index for names that share at least `t·|A|` of the `|A|`
+ * trigrams of the name A being checked (it cannot know a stored name's size), so a name like
+ * `Bripele Construction` had every claimed `… Construction` (2.5 % of them) read and rechecked.
+ * Similarity (Jaccard over trigram sets) `o / (a + b − o) ≥ t` needs an overlap
+ * `o ≥ t·(a + b) / (1 + t)`, which grows with the stored name's size b. So the trigram index is
+ * split by b (`NAME_SIZE_CLASSES`, partial indexes), and for a class of sizes `b ≥ L` the name
+ * is padded with `f` trigrams no name has (a digit word) and searched at a low limit θ:
+ * `sim(B, A ∪ F) = o / (a + f + b − o) ≥ θ` holds for every B with `sim(A, B) ≥ t` as long as
+ * `f ≤ (a + L)·(t − θ) / (θ·(1 + t))` (the padding never loses a match; it only raises the
+ * overlap the index asks for toward `t·(a + L) / (1 + t)`). One padding trigram is left as slack
+ * for float rounding. Classes whose sizes cannot reach `t·a … a / t` are skipped (a one-time
+ * filter). The similarity test against the plain name decides, as in `nameMatches`.
+ */
+export const PADDED_SEARCH_LIMIT = 0.3;
+/** Digit trigrams (a de Bruijn sequence of order 3 over 0–9: every 3-digit window differs), the padding of `similarNameCandidates`. */
+const PADDING = (() => {
+  const a = new Array<number>(30).fill(0);
+  const out: number[] = [];
+  const db = (t: number, p: number) => {
+    if (t > 3) {
+      if (3 % p === 0) out.push(...a.slice(1, p + 1));
+      return;
+    }
+    a[t] = a[t - p];
+    db(t + 1, p);
+    for (let j = a[t - p] + 1; j < 10; j++) {
+      a[t] = j;
+      db(t + 1, t);
+    }
+  };
+  db(1, 1);
+  return out.join('');
+})();
+
+function similarNameCandidates(workspaceId: string, name: string): SQL {
+  const t = NAME_SIMILARITY_THRESHOLD;
+  const theta = PADDED_SEARCH_LIMIT;
+  const size = sql`array_length(show_trgm(${name}::text), 1)`;
+  const branches = NAME_SIZE_CLASSES.map((sizeClass) => {
+    const [low, high] = sizeClass;
+    const from = sql`greatest(${sql.raw(String(low))}, ceil(${sql.raw(String(t))} * ${size})::int)`;
+    // The padding's length in trigrams (a word of n digits has n + 1), less one of slack, at most the sequence.
+    const pad = sql`least(${sql.raw(String(PADDING.length - 3))}, floor((${size} + ${from}) * ${sql.raw(String((t - theta) / (theta * (1 + t))))}::numeric)::int - 1)`;
+    const padded = sql`(select ${name}::text || ' ' || left(${PADDING}::text, greatest(${pad} - 1, 0))
+      from (select set_config('pg_trgm.similarity_threshold', ${String(theta)}, true)) as at_limit)`;
+    const reachable = sql`${high === null ? sql`true` : sql`${sql.raw(String(high))} >= ceil(${sql.raw(String(t))} * ${size})`} and ${sql.raw(String(low))} <= floor(${size} / ${sql.raw(String(t))})`;
+    return sql`select a.id, a.incumbent_partner_id, a.created_at, a.match_name, a.domain from account a
+        where a.workspace_id = ${workspaceId} and a.claimed and ${nameSizeClassPredicate(sql.raw('a.match_name'), sizeClass)} and ${reachable}
+          and a.match_name % ${padded} and similarity(a.match_name, ${name}::text) >= ${sql.raw(String(t))}::real`;
+  });
+  return sql.join(branches, sql`\n        union all\n        `);
 }
 
 /** On the matched accounts: other partners' active registrations, open deals not credited to this partner, other incumbents. */
