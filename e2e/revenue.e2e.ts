@@ -185,6 +185,28 @@ test('a click becomes a lead, a Stripe payment a commission, and the commission 
   expect(statement).toContain('149.70');
   expect(statement).not.toContain(customerEmail);
 
+  // ── Priya disputes the statement; finance resolves it with an adjustment; she reads the answer.
+  const statementNumber = (await newest.getAttribute('aria-label'))?.replace('Payout ', '') ?? '';
+  await newest.getByRole('button', { name: `Dispute statement ${statementNumber}` }).click();
+  await partner.getByLabel('What is it about?').selectOption('wrong_amount');
+  await partner.getByLabel('Details').fill(`The E2E ${stamp} sale was on the Pro plan at 35 %, not 30 %.`);
+  await partner.getByLabel(/Amount you expected/).fill('174.65');
+  await partner.getByRole('button', { name: 'Send dispute' }).click();
+  const myDisputes = partner.getByRole('list', { name: 'My disputes' });
+  await expect(myDisputes).toContainText('Waiting for an answer');
+
+  await owner.goto('/app/payouts');
+  await owner.getByRole('tab', { name: /Disputes/ }).click();
+  const disputeRow = owner.getByRole('row').filter({ hasText: statementNumber });
+  await disputeRow.getByRole('button', { name: 'Resolve the dispute of Northwind Consulting' }).click();
+  await owner.getByLabel('Answer').fill('Agreed: the Pro plan pays 35 % in its first month. The difference is in your next payout.');
+  await owner.getByLabel(/Adjustment/).fill('24.95');
+  await owner.getByRole('button', { name: 'Resolve', exact: true }).click();
+  await expect(disputeRow).toHaveCount(0); // it left the open queue
+
+  await partner.reload();
+  await expect(myDisputes.getByRole('listitem').filter({ hasText: statementNumber })).toContainText('$24.95 added to your next payout');
+
   await stripe.dispose();
   await visitorContext.close();
   await partnerContext.close();

@@ -47,6 +47,7 @@ export const ID_PREFIXES = {
   statement: 'stmt',
   taxProfile: 'tax',
   payoutMethod: 'pmt',
+  payoutDispute: 'pdsp',
   tier: 'tier',
   user: 'usr',
   session: 'ses',

@@ -46,6 +46,8 @@ export const PARTNER_VISIBLE_FIELDS = {
   conversion: ['id', 'kind', 'programId', 'linkCode', 'customer', 'amount', 'product', 'occurredAt'],
   /** One of the partner's own payouts (approved or later). Internal: failure reason, provider ids, idempotency key, holds. */
   payout: ['id', 'runNumber', 'status', 'amount', 'methodType', 'statementNumber', 'entryCount', 'createdAt', 'paidAt'],
+  /** The partner's own dispute of a statement and its outcome. Internal: who handled it, the adjustment's ledger id. */
+  payoutDispute: ['id', 'payoutId', 'statementNumber', 'entryId', 'reason', 'message', 'expectedAmount', 'status', 'resolution', 'adjustment', 'createdAt', 'resolvedAt'],
 } as const;
 
 export type PartnerVisibleEntity = keyof typeof PARTNER_VISIBLE_FIELDS;

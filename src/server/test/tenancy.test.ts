@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDeal, partnerUser } from '../modules/deals/test-fixtures.ts';
 import { registrationFixtures } from '../modules/registrations/test-fixtures.ts';
 import { payoutFixture } from '../modules/payouts/testing/fixtures.ts';
+import { payoutDispute } from '../modules/payouts/schema.ts';
+import { newId } from '../platform/ids.ts';
 import { billingFixtures } from '../modules/billing/test-corpus.ts';
 import { type TestApp, apiKeyFor, call, createTestApp, memberWithRole, ownerWithWorkspace } from './harness.ts';
 
@@ -83,6 +85,9 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   'POST /api/v1/payouts/{id}/cancel': undefined,
   'GET /api/v1/payouts/{id}/statement.csv': undefined,
   'GET /api/v1/payouts/{id}/statement.pdf': undefined,
+  'GET /api/v1/payout-disputes/{id}': undefined,
+  'POST /api/v1/payout-disputes/{id}/resolve': { resolution: 'Owed', adjustment: { amountMinor: '100', currency: 'USD' } },
+  'POST /api/v1/payout-disputes/{id}/reject': { resolution: 'Not owed' },
   'GET /api/v1/links/{id}': undefined,
   'PATCH /api/v1/links/{id}': { name: 'Renamed' },
   'GET /api/v1/links/{id}/analytics': undefined,
@@ -115,6 +120,7 @@ const PORTAL_SAMPLE_BODIES: Record<string, unknown> = {
   'GET /api/v1/portal/deals/{id}': undefined,
   'GET /api/v1/portal/payouts/{id}/statement.csv': undefined,
   'GET /api/v1/portal/payouts/{id}/statement.pdf': undefined,
+  'POST /api/v1/portal/payouts/{id}/disputes': { reason: 'other', message: 'Something is wrong here' },
   'GET /api/v1/portal/links/{id}/analytics': undefined,
 };
 
@@ -169,6 +175,17 @@ beforeAll(async () => {
   const bPayout = await payoutFixture(t, b.as, { workspaceId: b.workspaceId, programId: bIds.programs, partnerId: bIds.partners }, true);
   bIds['payout-runs'] = bPayout.runId;
   bIds.payouts = bPayout.payoutId;
+  bIds['payout-disputes'] = newId('payoutDispute');
+  await t.services.db.insert(payoutDispute).values({
+    id: bIds['payout-disputes'],
+    workspaceId: b.workspaceId,
+    payoutId: bPayout.payoutId,
+    partnerId: bIds.partners,
+    reason: 'other',
+    message: 'B partner disputes its statement',
+    status: 'open',
+    openedByName: 'PU',
+  });
   Object.assign(bIds, await billingFixtures(t, (path, body) => call(t, 'POST', path, { ...b.as, body })));
   bIds['sharing-rules'] = (await call(t, 'PUT', '/api/v1/sharing-rules', { ...b.as, body: { rules: [{ object: 'deal', field: 'amount', mode: 'banded' }] } })).body.data[0].id;
 });

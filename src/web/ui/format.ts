@@ -37,6 +37,22 @@ export function minorToDecimalString(minorUnits: string | number | bigint, digit
   return `${negative ? '-' : ''}${major}.${minor}`;
 }
 
+/**
+ * Minor units ("1234550") of a decimal typed in major units ("12,345.50") for a currency, exactly:
+ * null when it is not a number or has more decimals than the currency has (nothing is rounded).
+ * Negative amounts only with `{ negative: true }` (adjustments, clawbacks).
+ */
+export function decimalToMinor(text: string, currency: string, options: { negative?: boolean } = {}): string | null {
+  const clean = text.trim().replace(/[\s,_']/g, '');
+  const m = /^(-?)(\d+)(?:\.(\d*))?$/.exec(clean);
+  if (!m || (m[1] && !options.negative)) return null;
+  const digits = currencyDigits(currency);
+  const fraction = m[3] ?? '';
+  if (fraction.length > digits) return null;
+  const minor = BigInt(m[2]) * 10n ** BigInt(digits) + BigInt(fraction.padEnd(digits, '0') || '0');
+  return `${m[1] && minor !== 0n ? '-' : ''}${minor}`;
+}
+
 /** formatMoney('123450', 'EUR') → "€1,234.50" in the user's locale. */
 export function formatMoney(minorUnits: string | number | bigint, currency: string, locale?: string): string {
   let format: Intl.NumberFormat;

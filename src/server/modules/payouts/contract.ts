@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { normalizeCountry } from '../../platform/country.ts';
-import { ZCurrency, ZMoney } from '../../platform/money.ts';
+import { ZCurrency, ZMoney, ZMoneyOrNull } from '../../platform/money.ts';
 import { ZPageQuery, pageOf } from '../../platform/pagination.ts';
 
 const ZDate = z
@@ -283,3 +283,68 @@ export const ZPortalPayoutSummary = z
     payoutMethod: z.enum(METHOD_TYPES).nullable(),
   })
   .openapi('PortalPayoutSummary');
+
+// ── Statement disputes ──
+export const DISPUTE_REASONS = ['missing_commission', 'wrong_amount', 'other'] as const;
+export const DISPUTE_STATUSES = ['open', 'resolved', 'rejected'] as const;
+
+export const ZOpenDisputeRequest = z
+  .object({
+    reason: z.enum(DISPUTE_REASONS).openapi({ description: 'A commission is missing from the statement, a line has the wrong amount, or something else' }),
+    message: z.string().trim().min(10, 'must say what is wrong in at least 10 characters').max(2000),
+    entryId: z.string().min(1).max(64).optional().openapi({ description: 'The statement line (commission entry id) it is about, if one' }),
+    expectedAmount: ZMoney.optional(),
+  })
+  .openapi('OpenStatementDisputeRequest', { description: 'A partner disputes its statement. `expectedAmount`: what the partner expected to be paid, if they know.' });
+export type OpenDisputeRequest = z.infer<typeof ZOpenDisputeRequest>;
+
+export const ZResolveDisputeRequest = z
+  .object({
+    resolution: z.string().trim().min(3, 'must be at least 3 characters').max(2000).openapi({ description: 'What was decided; the partner reads it' }),
+    adjustment: ZMoney.refine((m) => BigInt(m.amountMinor) !== 0n, { message: 'must not be zero', path: ['amountMinor'] }).optional(),
+  })
+  .openapi('ResolveStatementDisputeRequest', {
+    description: '`adjustment`: money owed to (positive) or by (negative) the partner — an approved adjustment in the ledger, paid in the next run.',
+  });
+export type ResolveDisputeRequest = z.infer<typeof ZResolveDisputeRequest>;
+export const ZRejectDisputeRequest = z
+  .object({ resolution: z.string().trim().min(3, 'must be at least 3 characters').max(2000).openapi({ description: 'Why nothing is owed; the partner reads it' }) })
+  .openapi('RejectStatementDisputeRequest');
+
+const disputeShape = {
+  id: z.string(),
+  payoutId: z.string(),
+  statementNumber: z.string().nullable(),
+  entryId: z.string().nullable(),
+  reason: z.enum(DISPUTE_REASONS),
+  message: z.string(),
+  expectedAmount: ZMoneyOrNull,
+  status: z.enum(DISPUTE_STATUSES),
+  resolution: z.string().nullable(),
+  /** The ledger adjustment made when it was resolved. */
+  adjustment: ZMoneyOrNull,
+  createdAt: z.string(),
+  resolvedAt: z.string().nullable(),
+};
+export const ZStatementDispute = z
+  .object({
+    ...disputeShape,
+    partnerId: z.string(),
+    partnerName: z.string(),
+    programId: z.string(),
+    programName: z.string(),
+    payoutAmount: ZMoney,
+    openedBy: z.string(),
+    resolvedBy: z.string().nullable(),
+    adjustmentEntryId: z.string().nullable(),
+    allowedActions: z.array(z.enum(['resolve', 'reject'])),
+  })
+  .openapi('StatementDispute');
+export const ZStatementDisputePage = pageOf(ZStatementDispute, 'StatementDisputePage');
+export const ZStatementDisputeListQuery = ZPageQuery.extend({
+  status: z.enum(DISPUTE_STATUSES).optional(),
+  partnerId: z.string().max(64).optional(),
+  payoutId: z.string().max(64).optional(),
+});
+export const ZPortalStatementDispute = z.object(disputeShape).openapi('PortalStatementDispute');
+export const ZPortalStatementDisputePage = pageOf(ZPortalStatementDispute, 'PortalStatementDisputePage');

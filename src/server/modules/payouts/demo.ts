@@ -4,13 +4,15 @@ import type { SecretBox } from '../../platform/encryption.ts';
 import type { PortalContext } from '../../platform/http.ts';
 import { partner } from '../partners/schema.ts';
 import { program } from '../programs/schema.ts';
+import { openDispute } from './disputes.ts';
 import { approveRun, createRun, executeRun, getRun, markPayoutPaid, sendRunPayouts } from './runs.ts';
 import { createFxRate, putMyMethod, putMyTaxProfile, putSchedule, putSettings } from './service.ts';
 
 /**
  * Demo payouts for the demo workspace, through the services (audited): schedules for both
  * programs, EUR/USD rates, payout methods and tax profiles for a few partners, and — when the
- * commissions demo left approved entries — one paid run for the referral program.
+ * commissions demo left approved entries — one paid run for the referral program, and an open
+ * dispute of Northwind's statement.
  */
 export async function seedDemoPayouts(ctx: WorkspaceContext, secrets: SecretBox): Promise<void> {
   const programs = await ctx.db.select({ id: program.id, name: program.name }).from(program).where(eq(program.workspaceId, ctx.workspaceId));
@@ -69,6 +71,15 @@ export async function seedDemoPayouts(ctx: WorkspaceContext, secrets: SecretBox)
     const executed = await getRun(ctx, run.id);
     for (const p of executed.payouts) {
       if (p.status === 'processing' || p.status === 'failed') await markPayoutPaid(ctx, p.id, `DEMO-WIRE-${run.number}-${p.statementNumber}`);
+    }
+    // Priya questions her statement: an open dispute waits in Payouts › Disputes.
+    const statement = executed.payouts.find((p) => p.partnerId === northwind);
+    if (northwind && statement) {
+      await openDispute({ ...as(northwind), principal: { kind: 'system', name: 'Priya Nair' } } as unknown as PortalContext, statement.id, {
+        reason: 'missing_commission',
+        message: 'The Initech upgrade from last month is not on this statement. The customer signed up through our link on the 3rd.',
+        expectedAmount: { amountMinor: '2970', currency: 'USD' },
+      });
     }
   } catch {
     // No approved commissions yet: the demo shows empty payout runs.

@@ -25,9 +25,18 @@ import {
   ZPutPayoutScheduleRequest,
   ZPutPayoutSettingsRequest,
   ZPutTaxProfileRequest,
+  ZOpenDisputeRequest,
+  ZPortalStatementDispute,
+  ZPortalStatementDisputePage,
+  ZRejectDisputeRequest,
+  ZResolveDisputeRequest,
+  ZStatementDispute,
+  ZStatementDisputeListQuery,
+  ZStatementDisputePage,
   ZTax1099Query,
   ZTaxProfileResponse,
 } from './contract.ts';
+import * as disputes from './disputes.ts';
 import * as portal from './portal.ts';
 import * as runs from './runs.ts';
 import * as service from './service.ts';
@@ -37,6 +46,7 @@ const tags = ['Payouts'];
 const settingsTags = ['Payout settings'];
 const taxTags = ['Tax'];
 const portalTags = ['Portal: payouts'];
+const disputeTags = ['Statement disputes'];
 
 const csvResponse = (description: string) => ({ content: { 'text/csv': { schema: z.string() } }, description });
 const pdfResponse = (description: string) => ({ content: { 'application/pdf': { schema: z.string().openapi({ format: 'binary' }) } }, description });
@@ -352,6 +362,61 @@ export function payoutRoutes() {
       responses: { 200: jsonResponse(ZTaxProfileResponse, 'Saved'), ...errorResponses },
     }),
     async (c) => c.json(await service.putMyTaxProfile(portalCtx(c), services(c).secrets, c.req.valid('json')), 200),
+  );
+
+  // ── Statement disputes ──
+  r.openapi(
+    defineRoute({ kind: 'workspace', permission: 'payouts:read' }, {
+      method: 'get', path: '/payout-disputes', tags: disputeTags, summary: 'Partners\' disputes of their statements, newest first (filter by status, partner, payout)',
+      request: { query: ZStatementDisputeListQuery },
+      responses: { 200: jsonResponse(ZStatementDisputePage, 'A page of disputes'), ...errorResponses },
+    }),
+    async (c) => c.json(await disputes.listDisputes(workspaceCtx(c), c.req.valid('query')), 200),
+  );
+  r.openapi(
+    defineRoute({ kind: 'workspace', permission: 'payouts:read' }, {
+      method: 'get', path: '/payout-disputes/{id}', tags: disputeTags, summary: 'One statement dispute',
+      request: { params: ZIdParam },
+      responses: { 200: jsonResponse(ZStatementDispute, 'The dispute'), ...errorResponses },
+    }),
+    async (c) => c.json(await disputes.getDispute(workspaceCtx(c), c.req.valid('param').id), 200),
+  );
+  r.openapi(
+    defineRoute({ kind: 'workspace', permission: 'payouts:approve' }, {
+      method: 'post', path: '/payout-disputes/{id}/resolve', tags: disputeTags,
+      summary: 'Resolve a dispute (finance), optionally with an approved ledger adjustment paid in the partner\'s next payout (409 when it is closed already)',
+      request: { params: ZIdParam, ...jsonBody(ZResolveDisputeRequest) },
+      responses: { 200: jsonResponse(ZStatementDispute, 'Resolved'), ...errorResponses, ...conflictResponse },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      return c.json(await disputes.closeDispute(workspaceCtx(c), c.req.valid('param').id, { outcome: 'resolved', resolution: body.resolution, adjustment: body.adjustment }), 200);
+    },
+  );
+  r.openapi(
+    defineRoute({ kind: 'workspace', permission: 'payouts:approve' }, {
+      method: 'post', path: '/payout-disputes/{id}/reject', tags: disputeTags, summary: 'Reject a dispute with the reason the partner will read (409 when it is closed already)',
+      request: { params: ZIdParam, ...jsonBody(ZRejectDisputeRequest) },
+      responses: { 200: jsonResponse(ZStatementDispute, 'Rejected'), ...errorResponses, ...conflictResponse },
+    }),
+    async (c) => c.json(await disputes.closeDispute(workspaceCtx(c), c.req.valid('param').id, { outcome: 'rejected', resolution: c.req.valid('json').resolution }), 200),
+  );
+  r.openapi(
+    defineRoute({ kind: 'partner', permission: 'portal:earnings' }, {
+      method: 'post', path: '/portal/payouts/{id}/disputes', tags: portalTags,
+      summary: 'Dispute one of my statements, or one line of it (422 names bad fields; 409 when the same question is open already)',
+      request: { params: ZIdParam, ...jsonBody(ZOpenDisputeRequest) },
+      responses: { 201: jsonResponse(ZPortalStatementDispute, 'Opened'), ...errorResponses, ...conflictResponse },
+    }),
+    async (c) => c.json(await disputes.openDispute(portalCtx(c), c.req.valid('param').id, c.req.valid('json')), 201),
+  );
+  r.openapi(
+    defineRoute({ kind: 'partner', permission: 'portal:earnings' }, {
+      method: 'get', path: '/portal/payout-disputes', tags: portalTags, summary: 'My statement disputes and their outcome, newest first',
+      request: { query: ZPageQuery },
+      responses: { 200: jsonResponse(ZPortalStatementDisputePage, 'A page of disputes'), ...errorResponses },
+    }),
+    async (c) => c.json(await disputes.myDisputes(portalCtx(c), c.req.valid('query')), 200),
   );
 
   return r;

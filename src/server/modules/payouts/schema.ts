@@ -203,3 +203,38 @@ export interface TaxAddress {
   postalCode: string;
   country: string;
 }
+
+/**
+ * A partner's dispute of a statement: a missing commission, a wrong amount, or another question
+ * about one payout (optionally one of its lines). Finance resolves it — with an adjustment to the
+ * ledger when money is owed — or rejects it with a reason. status: open → resolved | rejected.
+ */
+export const payoutDispute = pgTable(
+  'payout_dispute',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: wsRef(),
+    payoutId: text('payout_id')
+      .notNull()
+      .references(() => payout.id, { onDelete: 'cascade' }),
+    partnerId: text('partner_id')
+      .notNull()
+      .references(() => partner.id, { onDelete: 'cascade' }),
+    /** The statement line it is about, when it is about one. */
+    entryId: text('entry_id'),
+    reason: text('reason').notNull(), // missing_commission | wrong_amount | other
+    message: text('message').notNull(),
+    /** What the partner expected, when they say. */
+    expectedAmountMinor: bigint('expected_amount_minor', { mode: 'bigint' }),
+    expectedCurrency: text('expected_currency'),
+    status: text('status').notNull(),
+    openedByName: text('opened_by_name').notNull(),
+    resolution: text('resolution'),
+    adjustmentEntryId: text('adjustment_entry_id'),
+    resolvedByName: text('resolved_by_name'),
+    resolvedAt: ts('resolved_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('payout_dispute_ws_status_idx').on(t.workspaceId, t.status, t.createdAt), index('payout_dispute_ws_payout_idx').on(t.workspaceId, t.payoutId)],
+);

@@ -11,7 +11,7 @@ import { Button } from '../../ui/button';
 import { Card, CardBody, CardHeader } from '../../ui/card';
 import { EmptyState } from '../../ui/empty-state';
 import { FormField } from '../../ui/form-field';
-import { currencyDigits, formatDate, formatMoney, minorToDecimalString } from '../../ui/format';
+import { currencyDigits, decimalToMinor, formatDate, formatMoney, minorToDecimalString } from '../../ui/format';
 import { Input } from '../../ui/input';
 import { InlineAlert } from '../../ui/inline-alert';
 import { NativeSelect } from '../../ui/select';
@@ -35,15 +35,8 @@ const cond = (r: { conditions?: Conditions }): Conditions & { payment: 'any' | '
 
 // Amounts are edited in major units ("49.90") and stored in minor units.
 const toMajor = (m: MoneyJson | null | undefined) => (m ? minorToDecimalString(m.amountMinor, currencyDigits(m.currency)) : '');
-function toMinor(value: string, currency: string): string {
-  const digits = currencyDigits(currency);
-  const clean = value.trim().replace(/,/g, '');
-  if (!/^-?\d+(\.\d+)?$/.test(clean)) return clean || '0';
-  const [whole, frac = ''] = clean.replace('-', '').split('.');
-  const minor = BigInt(whole) * 10n ** BigInt(digits) + BigInt((frac + '0'.repeat(digits)).slice(0, digits) || '0');
-  return `${clean.startsWith('-') ? '-' : ''}${minor}`;
-}
-const money = (value: string, currency: string): MoneyJson => ({ amountMinor: toMinor(value, currency), currency });
+// Text that is not an exact amount goes to the server as typed, which answers 422 naming the field.
+const money = (value: string, currency: string): MoneyJson => ({ amountMinor: decimalToMinor(value, currency, { negative: true }) ?? (value.trim() || '0'), currency });
 const pct = (bp: number | undefined) => (bp === undefined ? '' : String(bp / 100));
 const bp = (value: string) => Math.round(Number(value) * 100);
 const list = (value: string) =>

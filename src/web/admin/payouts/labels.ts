@@ -40,19 +40,14 @@ export function describeSchedule(s: { cadence: string; dayOfMonth: number | null
   return 'The 15th and the last day of the month';
 }
 
-/** "12.34" in major units → minor units string, exactly (no floats). */
-export function decimalToMinor(text: string, exponent = 2): string | null {
-  const m = /^(\d+)(?:\.(\d*))?$/.exec(text.trim());
-  if (!m) return null;
-  const frac = (m[2] ?? '').padEnd(exponent, '0');
-  if (frac.length > exponent) return null;
-  return (BigInt(m[1]) * 10n ** BigInt(exponent) + BigInt(frac || '0')).toString();
-}
+export const DISPUTE_REASON: Record<'missing_commission' | 'wrong_amount' | 'other', string> = {
+  missing_commission: 'Missing commission',
+  wrong_amount: 'Wrong amount',
+  other: 'Other question',
+};
 
-export function minorToDecimal(amountMinor: string, exponent = 2): string {
-  const v = BigInt(amountMinor);
-  const neg = v < 0n;
-  const abs = neg ? -v : v;
-  const base = 10n ** BigInt(exponent);
-  return `${neg ? '-' : ''}${abs / base}${exponent ? `.${(abs % base).toString().padStart(exponent, '0')}` : ''}`;
-}
+export const DISPUTE_STATUS: Record<'open' | 'resolved' | 'rejected', { label: string; tone: BadgeTone }> = {
+  open: { label: 'Open', tone: 'warning' },
+  resolved: { label: 'Resolved', tone: 'success' },
+  rejected: { label: 'Rejected', tone: 'muted' },
+};

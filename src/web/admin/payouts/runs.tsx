@@ -18,8 +18,10 @@ import { formatDate } from '../../ui/format';
 import { InlineAlert } from '../../ui/inline-alert';
 import { Money } from '../../ui/money';
 import { PageHeader } from '../../ui/page-header';
+import { Tabs, TabsContent, TabsList, TabsTrigger } from '../../ui/tabs';
 import { NativeSelect } from '../../ui/select';
 import { downloadFile } from './download';
+import { StatementDisputes, openDisputesQuery } from './disputes';
 import { RUN_STATUS } from './labels';
 
 type PayoutRun = components['schemas']['PayoutRun'];
@@ -47,6 +49,9 @@ export function RunStatusBadge({ status }: { status: string }) {
 export function PayoutRunsPage() {
   const can = useCan();
   const [creating, setCreating] = React.useState(false);
+  const [tab, setTab] = React.useState('runs');
+  const openDisputes = useQuery(openDisputesQuery);
+  const disputeCount = openDisputes.data?.data.length ?? 0;
   const pager = useCursorPager('runs');
   const runs = useQuery({
     queryKey: ['payout-runs', pager.cursor],
@@ -89,26 +94,44 @@ export function PayoutRunsPage() {
           </>
         }
       />
-      {runs.isError ? (
-        <QueryError error={runs.error} retry={() => void runs.refetch()} />
-      ) : (
-        <DataTable
-          label="Payout runs"
-          columns={columns}
-          rows={runs.data?.data}
-          getRowId={(r) => r.id}
-          loading={runs.isPending}
-          pagination={pager.pagination(runs.data?.nextCursor)}
-          empty={
-            <EmptyState
-              icon={Banknote}
-              title="No payout runs yet"
-              description="When commissions are approved, start a run: you will see each partner's amount, what is carried over and what is held before anything is paid."
-              action={can('payouts:manage') ? <Button onClick={() => setCreating(true)}>New payout run</Button> : undefined}
-            />
-          }
-        />
-      )}
+      <Tabs value={tab} onValueChange={setTab}>
+        <TabsList aria-label="Payout views">
+          <TabsTrigger value="runs">Payout runs</TabsTrigger>
+          <TabsTrigger value="disputes">
+            Disputes
+            {disputeCount > 0 ? (
+              <Badge tone="warning" className="ml-1.5">
+                {disputeCount >= 100 ? '99+' : disputeCount} open
+              </Badge>
+            ) : null}
+          </TabsTrigger>
+        </TabsList>
+        <TabsContent value="runs">
+        {runs.isError ? (
+          <QueryError error={runs.error} retry={() => void runs.refetch()} />
+        ) : (
+          <DataTable
+            label="Payout runs"
+            columns={columns}
+            rows={runs.data?.data}
+            getRowId={(r) => r.id}
+            loading={runs.isPending}
+            pagination={pager.pagination(runs.data?.nextCursor)}
+            empty={
+              <EmptyState
+                icon={Banknote}
+                title="No payout runs yet"
+                description="When commissions are approved, start a run: you will see each partner's amount, what is carried over and what is held before anything is paid."
+                action={can('payouts:manage') ? <Button onClick={() => setCreating(true)}>New payout run</Button> : undefined}
+              />
+            }
+          />
+        )}
+        </TabsContent>
+        <TabsContent value="disputes">
+          <StatementDisputes />
+        </TabsContent>
+      </Tabs>
       <NewRunDialog open={creating} onOpenChange={setCreating} />
     </>
   );

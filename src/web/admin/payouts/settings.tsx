@@ -14,7 +14,7 @@ import { type Column, DataTable } from '../../ui/data-table';
 import { Dialog, DialogContent, DialogFooter } from '../../ui/dialog';
 import { EmptyState } from '../../ui/empty-state';
 import { FormField } from '../../ui/form-field';
-import { formatDate } from '../../ui/format';
+import { currencyDigits, decimalToMinor, formatDate, minorToDecimalString } from '../../ui/format';
 import { Input } from '../../ui/input';
 import { Money } from '../../ui/money';
 import { PageHeader } from '../../ui/page-header';
@@ -22,7 +22,7 @@ import { NativeSelect } from '../../ui/select';
 import { LoadingBlock } from '../../ui/skeleton';
 import { toast } from '../../ui/toast';
 import { downloadFile } from './download';
-import { CADENCE_LABELS, WEEKDAYS, decimalToMinor, describeSchedule, minorToDecimal } from './labels';
+import { CADENCE_LABELS, WEEKDAYS, describeSchedule } from './labels';
 
 type Schedule = components['schemas']['PayoutSchedule'];
 type FxRate = components['schemas']['FxRate'];
@@ -104,7 +104,7 @@ function ScheduleDialog({ schedule, onClose }: { schedule: Schedule | null; onCl
       cadence: schedule.cadence,
       dayOfMonth: String(schedule.dayOfMonth ?? 31),
       weekday: String(schedule.weekday ?? 5),
-      threshold: minorToDecimal(schedule.threshold.amountMinor),
+      threshold: minorToDecimalString(schedule.threshold.amountMinor, currencyDigits(schedule.threshold.currency)),
       currency: schedule.threshold.currency,
       currencyMode: schedule.currencyMode,
       hold: schedule.holdUntilTaxComplete,
@@ -112,7 +112,7 @@ function ScheduleDialog({ schedule, onClose }: { schedule: Schedule | null; onCl
   }, [schedule]);
   const save = useMutation({
     mutationFn: () => {
-      const amountMinor = decimalToMinor(form.threshold);
+      const amountMinor = decimalToMinor(form.threshold, form.currency);
       if (amountMinor === null) throw new Error('threshold');
       return unwrap(
         api.PUT('/api/v1/programs/{id}/payout-schedule', {
@@ -382,7 +382,7 @@ function ProvidersCard({ canEdit }: { canEdit: boolean }) {
 function TaxExportCard() {
   const [year, setYear] = React.useState(String(new Date().getFullYear()));
   const [threshold, setThreshold] = React.useState('600.00');
-  const minor = decimalToMinor(threshold);
+  const minor = decimalToMinor(threshold, 'USD');
   return (
     <Card>
       <CardHeader title="Year-end tax export (1099-style)" description="US payees (W-9) paid at least the threshold in USD during the calendar year, with legal name, full tax id and address. The export is recorded in the audit log." />

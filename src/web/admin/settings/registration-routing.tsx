@@ -12,14 +12,13 @@ import { Button } from '../../ui/button';
 import { Card, CardBody } from '../../ui/card';
 import { EmptyState } from '../../ui/empty-state';
 import { FormField } from '../../ui/form-field';
-import { currencyDigits, minorToDecimalString } from '../../ui/format';
+import { currencyDigits, decimalToMinor, minorToDecimalString } from '../../ui/format';
 import { InlineAlert } from '../../ui/inline-alert';
 import { Input } from '../../ui/input';
 import { PageHeader } from '../../ui/page-header';
 import { NativeSelect } from '../../ui/select';
 import { LoadingBlock } from '../../ui/skeleton';
 import { toast } from '../../ui/toast';
-import { toMinor } from '../../portal/deals/register';
 
 type RoutingRule = components['schemas']['RoutingRule'];
 interface Draft {
@@ -86,7 +85,7 @@ function RoutingEditor({ rules }: { rules: RoutingRule[] }) {
           body: {
             rules: drafts.map((draft) => {
               const currency = draft.currency || null;
-              const amount = (text: string) => (text ? (toMinor(text, currency ?? 'USD') ?? text) : null);
+              const amount = (text: string) => (text ? (decimalToMinor(text, currency ?? 'USD') ?? text) : null);
               return {
                 programId: draft.programId || null,
                 countries: draft.countries

@@ -12,7 +12,7 @@ import { Button } from '../../ui/button';
 import { Card, CardBody } from '../../ui/card';
 import { EmptyState } from '../../ui/empty-state';
 import { FormField } from '../../ui/form-field';
-import { currencyDigits } from '../../ui/format';
+import { decimalToMinor } from '../../ui/format';
 import { InlineAlert } from '../../ui/inline-alert';
 import { Input, Textarea } from '../../ui/input';
 import { PageHeader } from '../../ui/page-header';
@@ -108,14 +108,6 @@ function fieldName(path: string): string {
 const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** "1,234.50" in the currency's minor units → "123450"; null when it is not a number. */
-export function toMinor(text: string, currency: string): string | null {
-  const clean = text.replace(/[\s,_']/g, '');
-  if (!/^\d+(\.\d+)?$/.test(clean)) return null;
-  const digits = currencyDigits(currency);
-  const [whole = '0', fraction = ''] = clean.split('.');
-  if (fraction.length > digits) return null;
-  return (BigInt(whole) * 10n ** BigInt(digits) + BigInt(fraction.padEnd(digits, '0') || '0')).toString();
-}
 
 function RegistrationFormCard({ programId }: { programId: string }) {
   const navigate = useNavigate();
@@ -210,7 +202,7 @@ export function RegistrationFields({
       if (field.required && !values[`custom.${field.key}`]) local[`custom.${field.key}`] = 'This field is required.';
     let amountMinor: string | null = null;
     if (values.amount) {
-      amountMinor = toMinor(values.amount, definition.currency);
+      amountMinor = decimalToMinor(values.amount, definition.currency);
       if (amountMinor === null) local.amount = 'Enter an amount such as 25000 or 25000.50.';
     }
     setErrors(local);

@@ -22,6 +22,7 @@ import { NativeSelect } from '../../ui/select';
 import { LoadingBlock, Skeleton } from '../../ui/skeleton';
 import { Tabs, TabsContent, TabsList, TabsTrigger } from '../../ui/tabs';
 import { toast } from '../../ui/toast';
+import { DisputeStatementButton, MyDisputes } from './disputes';
 
 type PortalPayout = components['schemas']['PortalPayout'];
 type TaxProfile = NonNullable<components['schemas']['TaxProfile']>;
@@ -111,7 +112,10 @@ export function PortalPayoutsPage() {
           <TabsTrigger value="tax">Tax profile</TabsTrigger>
         </TabsList>
         <TabsContent value="payouts">
-          <PayoutList />
+          <div className="grid gap-6">
+            <PayoutList />
+            <MyDisputes />
+          </div>
         </TabsContent>
         <TabsContent value="method">
           <PayoutMethodForm />
@@ -188,6 +192,7 @@ function PayoutCard({ payout: p }: { payout: PortalPayout }) {
           {status.label}
         </Badge>
         {p.statementNumber ? <StatementButtons payoutId={p.id} number={p.statementNumber} scope="portal" /> : null}
+        {p.statementNumber ? <DisputeStatementButton payout={p} /> : null}
       </div>
     </article>
   );
