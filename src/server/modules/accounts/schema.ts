@@ -33,10 +33,7 @@ export const account = pgTable(
   (t) => [
     uniqueIndex('account_ws_domain_uq').on(t.workspaceId, t.domain).where(sql`${t.domain} is not null`),
     index('account_ws_id_idx').on(t.workspaceId, t.id),
-    index('account_claimed_name_trgm_idx')
-      .using('gin', sql`${t.matchName} gin_trgm_ops`)
-      .where(sql`${t.claimed}`),
-    // The same trigram index split by name size (accounts/name-size.ts): the conflict check's similar-name search.
+    // Trigram indexes over claimed names, one per name size class (accounts/name-size.ts): the conflict check's similar-name search.
     ...NAME_SIZE_CLASSES.map((sizeClass) =>
       index(`account_claimed_name_trgm_${sizeClass[0]}_idx`)
         .using('gin', sql`${t.matchName} gin_trgm_ops`)

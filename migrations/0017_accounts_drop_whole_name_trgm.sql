@@ -1,0 +1,1 @@
+DROP INDEX "account_claimed_name_trgm_idx";
