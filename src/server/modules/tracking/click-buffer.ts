@@ -76,10 +76,23 @@ const ESCAPED = /["\\]/g;
 
 /** A text[] literal (`{"a","b",NULL}`): every element quoted, `"` and `\` escaped. */
 export function textArrayLiteral(values: readonly (string | null)[]): string {
+  if (values.length === 0) return '{}';
+  if (!values.includes(null)) {
+    // Ids and the like: one join, one scan; the element-wise path only when something needs escaping.
+    const joined = values.join('","');
+    if (!NEEDS_ESCAPE.test(joined)) return `{"${joined}"}`;
+  }
   const parts = new Array<string>(values.length);
+  let previous: string | null | undefined;
+  let quoted = '';
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    parts[i] = v === null ? 'NULL' : NEEDS_ESCAPE.test(v) ? `"${v.replace(ESCAPED, '\\$&')}"` : `"${v}"`;
+    // Neighbours repeat (the same browser, address or no referrer): quote once.
+    if (v !== previous) {
+      previous = v;
+      quoted = v === null ? 'NULL' : NEEDS_ESCAPE.test(v) ? `"${v.replace(ESCAPED, '\\$&')}"` : `"${v}"`;
+    }
+    parts[i] = quoted;
   }
   return `{${parts.join(',')}}`;
 }

@@ -61,6 +61,8 @@ let idTimeMs = -1;
 let idTimePart = '';
 let pool = randomBytes(0);
 let poolAt = 0;
+/** The 1,024 two-character ULID strings of a 10-bit value. */
+const ULID_PAIRS = Array.from({ length: 1024 }, (_, v) => ULID_ALPHABET[v >> 5] + ULID_ALPHABET[v & 31]);
 
 /**
  * A click id in the shape of `newId('click')` (clk_ + 26-character ULID), made without BigInt:
@@ -81,20 +83,27 @@ export function fastClickId(ms = Date.now()): string {
     pool = randomBytes(10 * 1024);
     poolAt = 0;
   }
-  let out = idTimePart;
-  // 80 bits as two 40-bit halves, 8 characters each.
-  for (let half = 0; half < 2; half++) {
-    const o = poolAt + half * 5;
-    let v = pool[o] * 2 ** 32 + ((pool[o + 1] << 24) >>> 0) + (pool[o + 2] << 16) + (pool[o + 3] << 8) + pool[o + 4];
-    let chunk = '';
-    for (let i = 0; i < 8; i++) {
-      chunk = ULID_ALPHABET[v % 32] + chunk;
-      v = Math.floor(v / 32);
-    }
-    out += chunk;
-  }
+  // 80 bits as eight 10-bit groups, two characters each.
+  const p = pool;
+  const o = poolAt;
   poolAt += 10;
-  return `clk_${out}`;
+  const a = p[o] * 0x1_0000_0000 + p[o + 1] * 0x100_0000 + p[o + 2] * 0x1_0000 + p[o + 3] * 0x100 + p[o + 4];
+  const b = p[o + 5] * 0x1_0000_0000 + p[o + 6] * 0x100_0000 + p[o + 7] * 0x1_0000 + p[o + 8] * 0x100 + p[o + 9];
+  const T = ULID_PAIRS;
+  return `clk_${idTimePart}${T[Math.floor(a / 0x4000_0000)]}${T[Math.floor(a / 0x100000) % 1024]}${T[Math.floor(a / 1024) % 1024]}${T[a % 1024]}${T[Math.floor(b / 0x4000_0000)]}${T[Math.floor(b / 0x100000) % 1024]}${T[Math.floor(b / 1024) % 1024]}${T[b % 1024]}`;
+}
+
+const ULID_VALUE = new Map([...ULID_ALPHABET].map((ch, i) => [ch, i]));
+
+/** The millisecond a `fastClickId` was made for (its ULID time part), NaN for another shape. */
+export function clickIdTime(clickId: string): number {
+  let ms = 0;
+  for (let i = 4; i < 14; i++) {
+    const v = ULID_VALUE.get(clickId[i]);
+    if (v === undefined) return Number.NaN;
+    ms = ms * 32 + v;
+  }
+  return ms;
 }
 
 /** Merges the link's parameters into the destination (parameters already in the destination stay). */
@@ -113,6 +122,9 @@ export interface PreparedTarget {
   /** The encoded query of the target without '?', '' when none. */
   query: string;
   hash: string;
+  /** The last incoming query string merged into this target, and the result (set on first use: most clicks of a link come with the same query). */
+  lastIncoming?: string;
+  lastMerged?: string;
 }
 
 export function prepareTarget(target: string): PreparedTarget {
@@ -135,7 +147,8 @@ const keyOf = (pair: string) => {
  */
 export function redirectLocation(t: PreparedTarget, incoming: string, clickId: string | null): string {
   let query = t.query;
-  if (incoming) {
+  if (incoming && incoming === t.lastIncoming) query = t.lastMerged as string;
+  else if (incoming) {
     const extra: string[] = [];
     const keys = new Set<string>();
     for (const pair of incoming.split('&')) {
@@ -147,6 +160,8 @@ export function redirectLocation(t: PreparedTarget, incoming: string, clickId: s
     }
     const kept = query ? query.split('&').filter((p) => !keys.has(keyOf(p))) : [];
     query = kept.concat(extra).join('&');
+    t.lastIncoming = incoming;
+    t.lastMerged = query;
   }
   if (clickId) query = query ? `${query}&${CLICK_ID_PARAM}=${clickId}` : `${CLICK_ID_PARAM}=${clickId}`;
   return query ? `${t.base}?${query}${t.hash}` : `${t.base}${t.hash}`;
@@ -170,45 +185,46 @@ const REDIRECT_SECURITY_HEADERS = {
   'cache-control': 'no-store',
 } as const;
 
-interface Seen {
-  clickId: string;
-  visitorId: string;
-  at: number;
-}
+/**
+ * What the dedupe remembers of a counted click: its click id (which carries its time), followed,
+ * for an entry keyed by address + browser, by the visitor id the cookie was set to. A string, not
+ * an object: nothing more for the garbage collector to move per click.
+ */
+type Seen = string;
+const CLICK_ID_LENGTH = 30; // clk_ + 26
 
 /**
- * Visitor × link pairs seen recently, bounded to `max` entries: two generations of plain Maps
- * (a full current generation becomes the previous one, the previous one is dropped; a hit in the
- * previous one moves up). Cheaper per redirect than an LRU list, with the same bound; entries
- * older than the dedupe hour are ignored by the caller.
+ * Visitor × link pairs seen recently, bounded to `max` entries: one Map in insertion (so click
+ * time) order; when full, the oldest 1/64 go. A miss costs one lookup and one insert, less than
+ * an LRU list; a pair counted again after the dedupe hour is re-inserted at the end.
  */
 export class Dedupe {
-  private current = new Map<string, Seen>();
-  private previous = new Map<string, Seen>();
-  private readonly generation: number;
+  private readonly map = new Map<string, Seen>();
+  private readonly evictBatch: number;
 
-  constructor(max: number) {
-    this.generation = Math.max(1, Math.floor(max / 2));
+  constructor(readonly max: number) {
+    this.evictBatch = Math.max(1, Math.floor(max / 64));
   }
 
   get size(): number {
-    return this.current.size + this.previous.size;
+    return this.map.size;
   }
 
   get(key: string): Seen | undefined {
-    const hit = this.current.get(key);
-    if (hit !== undefined) return hit;
-    const old = this.previous.get(key);
-    if (old !== undefined) this.set(key, old);
-    return old;
+    return this.map.get(key);
   }
 
-  set(key: string, value: Seen): void {
-    if (this.current.size >= this.generation && !this.current.has(key)) {
-      this.previous = this.current;
-      this.current = new Map();
+  /** Remembers a new click of the pair (`replacing`: the pair had an older, expired entry). */
+  set(key: string, value: Seen, replacing = false): void {
+    if (replacing) this.map.delete(key);
+    if (this.map.size >= this.max) {
+      let n = this.evictBatch;
+      for (const old of this.map.keys()) {
+        this.map.delete(old);
+        if (--n === 0) break;
+      }
     }
-    this.current.set(key, value);
+    this.map.set(key, value);
   }
 }
 
@@ -367,7 +383,12 @@ export class TrackingRuntime {
       };
     }
     const at = now().getTime();
-    const headers: Record<string, string> = { ...REDIRECT_SECURITY_HEADERS };
+    const headers: Record<string, string> = {
+      'referrer-policy': REDIRECT_SECURITY_HEADERS['referrer-policy'],
+      'x-content-type-options': REDIRECT_SECURITY_HEADERS['x-content-type-options'],
+      'cache-control': REDIRECT_SECURITY_HEADERS['cache-control'],
+      location: '',
+    };
     const agent = this.agent(req.userAgent ?? '');
     if (agent.bot) {
       this.clicks.count(found, at, true);
@@ -379,19 +400,24 @@ export class TrackingRuntime {
     // Without the cookie (first visit, or a client that drops cookies), the address + browser stand in for the visitor.
     const dedupeKey = `${found.id}|${cookieVisitor ?? `~${req.ip ?? ''}|${ua}`}`;
     const prior = this.seen.get(dedupeKey);
+    const priorAt = prior === undefined ? Number.NaN : clickIdTime(prior);
     let clickId: string;
     let visitorId: string;
-    if (prior && at - prior.at < DEDUPE_MS && at >= prior.at) {
-      clickId = prior.clickId;
-      visitorId = cookieVisitor ?? prior.visitorId;
+    if (prior !== undefined && at - priorAt < DEDUPE_MS && at >= priorAt) {
+      clickId = prior.length > CLICK_ID_LENGTH ? prior.slice(0, CLICK_ID_LENGTH) : prior;
+      visitorId = cookieVisitor ?? prior.slice(CLICK_ID_LENGTH);
       this.clicks.count(found, at, false);
     } else {
       clickId = fastClickId(at);
-      visitorId = cookieVisitor ?? `v${randomBytes(12).toString('base64url')}`;
-      const seen = { clickId, visitorId, at };
-      this.seen.set(dedupeKey, seen);
-      // The visitor comes back with the cookie we set now: same dedupe entry.
-      if (!cookieVisitor) this.seen.set(`${found.id}|${visitorId}`, seen);
+      if (cookieVisitor) {
+        visitorId = cookieVisitor;
+        this.seen.set(dedupeKey, clickId, prior !== undefined);
+      } else {
+        visitorId = `v${randomBytes(12).toString('base64url')}`;
+        this.seen.set(dedupeKey, clickId + visitorId, prior !== undefined);
+        // The visitor comes back with the cookie we set now: same dedupe entry.
+        this.seen.set(`${found.id}|${visitorId}`, clickId);
+      }
       this.clicks.record(found, at, clickId, visitorId, req.ip, ua ? ua.slice(0, 512) : null, req.referer ? req.referer.slice(0, 1024) : null);
     }
     headers.location = redirectLocation(found.prepared, req.search, clickId);
