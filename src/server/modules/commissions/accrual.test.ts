@@ -91,6 +91,35 @@ describe('accrual from conversions', () => {
     expect(entries.filter((e) => e.kind === 'bonus')).toHaveLength(1);
     expect(JSON.stringify(commission.find((e) => e.amount_minor === '2000')?.explanation)).toContain('cap_per_period');
   });
+
+  it('two workers (lanes by partner) write exactly the ledger of one, caps, bonuses and refunds included', async () => {
+    const document = {
+      rules: [{ id: 'capped', name: 'Capped', type: 'percentage', rateBp: 5000, duration: { type: 'lifetime' }, caps: { perPartnerPerPeriod: { amount: { amountMinor: '12000', currency: 'USD' }, period: 'month' } } }],
+      bonuses: [{ id: 'welcome', name: 'Welcome', trigger: 'first_sale', amount: { amountMinor: '5000', currency: 'USD' } }],
+    };
+    const facts = async (workers: 1 | 2) => {
+      const s = await setup(`Lanes ${workers}`, document);
+      const partners = [s.partnerId];
+      for (const name of ['Contoso', 'Fabrikam', 'Litware', 'Tailspin']) partners.push(await makePartner(t, s.vendor.as, name, s.programId));
+      const at = Date.UTC(2026, 4, 3);
+      for (let i = 0; i < 20; i++) {
+        const partner = partners[i % partners.length];
+        await record(t, s.ws, { partnerCode: partner, externalRef: `s${i}`, occurredAt: new Date(at + i * 1000), customer: { externalId: `c${i}` }, amount: { amountMinor: 10_000n, currency: 'USD' } });
+        if (i % 4 === 3) await record(t, s.ws, { kind: 'refund', externalRef: `r${i}`, originalRef: `s${i}`, occurredAt: new Date(at + i * 1000 + 500), customer: { externalId: `c${i}` }, amount: { amountMinor: 4_000n, currency: 'USD' } });
+      }
+      const stats = await accruePending(t.services.db, s.ws, { workers, batchSize: 7 });
+      const names = new Map(partners.map((p, i) => [p, i]));
+      const rows = (await ledger(t, s.ws)).map((e) => `${names.get(e.partner_id)} ${e.kind} ${e.amount_minor} ${e.status}`).sort();
+      return { stats, rows, balanced: (await ledgerTotals({ db: t.services.db, workspaceId: s.ws })).data.every((x) => x.balanced) };
+    };
+    const one = await facts(1);
+    const two = await facts(2);
+    expect(two.rows).toEqual(one.rows);
+    expect(two.stats).toEqual(one.stats);
+    expect(one.rows.filter((r) => r.includes(' bonus '))).toHaveLength(5);
+    expect(one.rows.some((r) => r.includes(' reversal '))).toBe(true);
+    expect(one.balanced && two.balanced).toBe(true);
+  });
 });
 
 describe('refunds and disputes', () => {

@@ -308,8 +308,9 @@ function signalsFor(r: ConvRow, doc: PlanDocument, f: FraudContext): FraudSignal
 // ── the accrual run ──
 
 /** Accrues every pending conversion (of one workspace, or all); idempotent; safe to run concurrently. */
-export async function accruePending(db: Db, workspaceId?: string, options: { batchSize?: number } = {}): Promise<AccrualStats> {
+export async function accruePending(db: Db, workspaceId?: string, options: { batchSize?: number; workers?: 1 | 2 } = {}): Promise<AccrualStats> {
   const batchSize = options.batchSize ?? 10_000;
+  const workers = options.workers ?? defaultWorkers(db);
   const workspaces = workspaceId
     ? [workspaceId]
     : (
@@ -322,19 +323,25 @@ export async function accruePending(db: Db, workspaceId?: string, options: { bat
       ).map((r) => r.workspace_id);
   const stats = emptyStats();
   for (const ws of workspaces) {
+    // One worker per lane group, each on its own connection: while one waits for PostgreSQL,
+    // the other evaluates, and PostgreSQL writes on two backends.
+    const worker = async (k: number) => {
+      const cache = newRunCache();
+      for (;;) {
+        const n = await timed('batch', () => db.transaction(async (tx) => timed('inner', async () => {
+          await timed('lock', lockLanes(tx, ws, workers, k));
+          const batch = await timed(
+            'select',
+            claimBatch(tx, ws, batchSize, workers, k),
+          );
+          await processBatch(tx, ws, batch.rows, stats, cache);
+          return batch.claimed;
+        })));
+        if (n < batchSize) break;
+      }
+    };
+    await Promise.all(Array.from({ length: workers }, (_, k) => worker(k)));
     const cache = newRunCache();
-    for (;;) {
-      const n = await timed('batch', () => db.transaction(async (tx) => timed('inner', async () => {
-        await timed('lock', lockWorkspace(tx, ws));
-        const batch = await timed(
-          'select',
-          claimBatch(tx, ws, batchSize),
-        );
-        await processBatch(tx, ws, batch.rows, stats, cache);
-        return batch.claimed;
-      })));
-      if (n < batchSize) break;
-    }
     // Refunds and disputes whose sale has been accrued since (or that arrived before it).
     await timed('retry', () => db.transaction(async (tx) => {
       await lockWorkspace(tx, ws);
@@ -360,12 +367,12 @@ export async function accruePending(db: Db, workspaceId?: string, options: { bat
  * key made PostgreSQL hash the whole queue on every batch); `skip locked` leaves rows another
  * transaction holds. Queue rows whose conversion is no longer 'pending' are dropped.
  */
-async function claimBatch(tx: Executor, ws: string, limit: number): Promise<{ claimed: number; rows: ConvRow[] }> {
+async function claimBatch(tx: Executor, ws: string, limit: number, workers: number, k: number): Promise<{ claimed: number; rows: ConvRow[] }> {
   const list = await rows<ConvRow & { claimed: number }>(
     tx,
     sql`with claimed as (
         delete from commission_accrual_queue q where q.ctid = any(array(
-          select n.ctid from commission_accrual_queue n where n.workspace_id = ${ws}
+          select n.ctid from commission_accrual_queue n where n.workspace_id = ${ws} ${workers > 1 ? sql`and n.lane % ${workers} = ${k}` : sql``}
           order by n.occurred_at, n.conversion_id limit ${limit} for update skip locked))
         returning q.conversion_id
       ), counted as (select count(*)::int as claimed from claimed)
@@ -378,8 +385,29 @@ async function claimBatch(tx: Executor, ws: string, limit: number): Promise<{ cl
   return { claimed, rows: list.filter((r) => r.id !== null) };
 }
 
+/**
+ * Accrual of a workspace is serialized per lane group: LANE_LOCKS advisory locks per workspace;
+ * the worker k of n takes the locks j with j % n = k (one worker: all of them, in order), so a
+ * partner's conversions (caps, first-sale bonus) are only ever accrued by one transaction at a
+ * time, whatever the number of workers of each process. Won deals and the retry of waiting
+ * reversals take every lock (in order: no deadlock).
+ */
+const LANE_LOCKS = 2;
+
+/** Two workers when the database has a pool of at least two connections (PostgreSQL), else one. */
+function defaultWorkers(db: Db): 1 | 2 {
+  const client = (db as unknown as { $client?: { options?: { max?: number } } }).$client;
+  return (client?.options?.max ?? 1) >= 2 ? 2 : 1;
+}
+
+async function lockLanes(tx: Executor, workspaceId: string, workers: number, k: number) {
+  for (let j = 0; j < LANE_LOCKS; j++) {
+    if (j % workers === k) await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`commission-accrual:${workspaceId}:${j}`}))`);
+  }
+}
+
 async function lockWorkspace(tx: Executor, workspaceId: string) {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`commission-accrual:${workspaceId}`}))`);
+  await lockLanes(tx, workspaceId, 1, 0);
 }
 
 /**
@@ -493,7 +521,9 @@ async function processBatch(tx: Executor, ws: string, batch: ConvRow[], stats: A
         });
       }
       if (PROFILE) accrualProfile.set('evaluate', (accrualProfile.get('evaluate') ?? 0) + performance.now() - evalStarted);
-      stats.entries += await timed('insert', () => insertEntriesCount(tx, entries));
+      // Not `stats.entries += await …`: that reads the total before the await, and two workers share it.
+      const written = await timed('insert', () => insertEntriesCount(tx, entries));
+      stats.entries += written;
     }
   }
 
