@@ -86,7 +86,7 @@ export interface Attribution {
   programId: string;
   linkId: string | null;
   clickId: string | null;
-  via: 'bound_customer' | 'click' | 'partner_code' | 'original_sale' | 'manual';
+  via: 'bound_customer' | 'click' | 'partner_code' | 'original_sale' | 'manual' | 'backfill';
   note?: string;
 }
 
@@ -183,6 +183,46 @@ export async function attributeByPartnerCode(
 }
 
 /**
+ * When a conversion binds a customer that was not bound yet, the customer's earlier unattributed
+ * conversions in the same attribution are credited too: a payment webhook often arrives before the
+ * vendor's app reports the sign-up (with the click id). Only conversions at or after the click
+ * (click attribution), or inside the program's attribution window before the binding event
+ * (partner code), are back-filled; older ones wait for manual attribution. Returns their ids.
+ */
+async function backfillCustomer(tx: Tx, workspaceId: string, customerId: string, attribution: Attribution, at: Date): Promise<string[]> {
+  let from: Date;
+  if (attribution.clickId) {
+    const [c] = await tx.select({ occurredAt: click.occurredAt }).from(click).where(and(eq(click.workspaceId, workspaceId), eq(click.id, attribution.clickId)));
+    if (!c) return [];
+    from = c.occurredAt;
+  } else {
+    const settings = await trackingSettingsFor(tx, workspaceId, attribution.programId);
+    from = new Date(at.getTime() - settings.attributionWindowDays * DAY_MS);
+  }
+  const via = { via: 'backfill', linkId: attribution.linkId, clickId: attribution.clickId, note: `credited when the customer was bound (${attribution.via === 'click' ? 'by a click' : 'by a partner code'})` };
+  const rows = await tx
+    .update(conversion)
+    .set({
+      partnerId: attribution.partnerId,
+      programId: attribution.programId,
+      linkId: attribution.linkId,
+      accrualStatus: 'pending',
+      details: sql`${conversion.details} || ${JSON.stringify({ attribution: via })}::jsonb`,
+    })
+    .where(
+      and(
+        eq(conversion.workspaceId, workspaceId),
+        eq(conversion.customerId, customerId),
+        eq(conversion.accrualStatus, 'unattributed'),
+        sql`${conversion.partnerId} is null`,
+        gte(conversion.occurredAt, from),
+      ),
+    )
+    .returning({ id: conversion.id });
+  return rows.map((r) => r.id);
+}
+
+/**
  * Records a conversion. Idempotent on (workspace, idempotencyKey): a replay returns the stored
  * conversion with `created: false`. Finds or creates the customer and binds it to a partner
  * (click id within the window > partner code; a customer already bound stays bound; refunds and
@@ -196,6 +236,7 @@ export async function recordConversion(tx: Tx, workspaceId: string, input: Conve
   const externalId = input.customer.externalId?.trim() || null;
   const email = input.customer.email?.trim().toLowerCase() || null;
   const notes: string[] = [];
+  let backfilled: string[] = [];
   let found = await findCustomer(tx, workspaceId, externalId, email);
 
   let attribution: Attribution | null = null;
@@ -260,7 +301,7 @@ export async function recordConversion(tx: Tx, workspaceId: string, input: Conve
         .catch(() => {});
     }
     if (attribution && !found.partnerId) {
-      await tx
+      const bound = await tx
         .update(customer)
         .set({
           partnerId: attribution.partnerId,
@@ -269,7 +310,9 @@ export async function recordConversion(tx: Tx, workspaceId: string, input: Conve
           firstClickId: attribution.clickId,
           boundAt: input.occurredAt,
         })
-        .where(and(eq(customer.id, found.id), sql`${customer.partnerId} is null`));
+        .where(and(eq(customer.id, found.id), sql`${customer.partnerId} is null`))
+        .returning({ id: customer.id });
+      if (bound.length > 0) backfilled = await backfillCustomer(tx, workspaceId, found.id, attribution, input.occurredAt);
     }
   }
   if (found && attribution && attribution.via !== 'bound_customer') {
@@ -319,6 +362,9 @@ export async function recordConversion(tx: Tx, workspaceId: string, input: Conve
     const again = await existingByKey(tx, workspaceId, input.idempotencyKey);
     if (again) return again;
     throw new Error(`conversion ${input.idempotencyKey} neither inserted nor found`);
+  }
+  for (const earlier of backfilled) {
+    await emit(tx, workspaceId, 'conversion.attributed', { conversionId: earlier, partnerId: attribution?.partnerId ?? null, programId: attribution?.programId ?? null, accrualStatus: 'pending', backfilledFrom: id });
   }
   await emit(tx, workspaceId, 'conversion.recorded', {
     conversionId: id,

@@ -252,6 +252,33 @@ describe('tracking API and attribution', () => {
     await call(t, 'PUT', `/api/v1/programs/${programId}/tracking-settings`, { ...vendor.as, body: { model: 'last_click' } });
   });
 
+  it("credits a customer's payments recorded before the sign-up reported its click (back-fill), not payments before the click", async () => {
+    const usd = (amountMinor: string) => ({ amountMinor, currency: 'USD' });
+    const beforeClick = await sale({ customer: { externalId: 'bf-1' }, amount: usd('1000'), externalRef: 'inv_bf_0' });
+    advanceClock(60_000);
+    const r = await hit('/r/northwind', { cookie: 'opv=backfill-visitor' });
+    advanceClock(60_000);
+    // The payment webhook arrives before the vendor's app reports the sign-up with the click id.
+    const paid = await sale({ customer: { externalId: 'bf-1' }, amount: usd('4900'), externalRef: 'inv_bf_1' });
+    expect(paid.body.conversion).toMatchObject({ partnerId: null, accrualStatus: 'unattributed' });
+    advanceClock(60_000);
+    const signup = await lead({ customer: { externalId: 'bf-1' }, clickId: clickIdOf(r) });
+    expect(signup.body.conversion).toMatchObject({ partnerId: northwind, accrualStatus: 'pending' });
+
+    const credited = await call(t, 'GET', `/api/v1/conversions/${paid.body.conversion.id}`, vendor.as);
+    expect(credited.body).toMatchObject({ partnerId: northwind, programId, linkId: nwLink.id, accrualStatus: 'pending' });
+    expect(credited.body.details.attribution).toMatchObject({ via: 'backfill', clickId: clickIdOf(r) });
+    const untouched = await call(t, 'GET', `/api/v1/conversions/${beforeClick.body.conversion.id}`, vendor.as);
+    expect(untouched.body).toMatchObject({ partnerId: null, accrualStatus: 'unattributed' });
+    await t.services.bus.drain();
+    const attributed = await t.services.db.select().from(event).where(eq(event.type, 'conversion.attributed'));
+    expect(attributed.map((e) => (e.payload as { conversionId: string }).conversionId)).toContain(paid.body.conversion.id);
+    // Replaying the sign-up changes nothing more.
+    const again = await lead({ customer: { externalId: 'bf-1' }, clickId: clickIdOf(r) });
+    expect(again.body.conversion.partnerId).toBe(northwind);
+    expect((await call(t, 'GET', `/api/v1/conversions/${beforeClick.body.conversion.id}`, vendor.as)).body.partnerId).toBeNull();
+  });
+
   it('stores unknown customers unattributed; manual attribution binds the customer and is audited', async () => {
     const res = await sale({ customer: { email: 'walkin@example.com' }, amount: { amountMinor: '2500', currency: 'USD' }, externalRef: 'inv_walkin' });
     expect(res.body.conversion).toMatchObject({ partnerId: null, accrualStatus: 'unattributed' });
