@@ -77,10 +77,9 @@ const ESCAPED = /["\\]/g;
 /** A text[] literal (`{"a","b",NULL}`): every element quoted, `"` and `\` escaped. */
 export function textArrayLiteral(values: readonly (string | null)[]): string {
   if (values.length === 0) return '{}';
-  if (!values.includes(null)) {
-    // Ids and the like: one join, one scan; the element-wise path only when something needs escaping.
-    const joined = values.join('","');
-    if (!NEEDS_ESCAPE.test(joined)) return `{"${joined}"}`;
+  if (!values.includes(null) && !NEEDS_ESCAPE.test(values.join(''))) {
+    // Ids and the like: one scan of all the values, one join; element by element only when something needs escaping.
+    return `{"${values.join('","')}"}`;
   }
   const parts = new Array<string>(values.length);
   let previous: string | null | undefined;
