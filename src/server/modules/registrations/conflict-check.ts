@@ -199,7 +199,7 @@ export function matchedAccountsQuery(input: ConflictCheckInput): SQL {
  * for float rounding. Classes whose sizes cannot reach `t·a … a / t` are skipped (a one-time
  * filter). The similarity test against the plain name decides, as in `nameMatches`.
  */
-export const PADDED_SEARCH_LIMIT = 0.3;
+export const PADDED_SEARCH_LIMIT = 0.2;
 /** Digit trigrams (a de Bruijn sequence of order 3 over 0–9: every 3-digit window differs), the padding of `similarNameCandidates`. */
 const PADDING = (() => {
   const a = new Array<number>(30).fill(0);
