@@ -56,6 +56,27 @@ describe('ClickBuffer', () => {
     ]);
   });
 
+  it('writes each click with its own link and user agent when a batch mixes them', async () => {
+    const buffer = new ClickBuffer(t.services.db, silent, { flushMs: 60_000 });
+    const a = link('mix-a');
+    const b = link('mix-b');
+    const at = Date.UTC(2026, 0, 3, 9);
+    const agents = ['agent one', null, 'agent two', 'agent one'];
+    const ids = agents.map((_, i) => fastClickId(at + i));
+    agents.forEach((ua, i) => {
+      buffer.record(i % 2 === 0 ? a : b, at + i, ids[i], `mix-visitor-${i}`, null, ua, null);
+    });
+    await buffer.close();
+    const rows = await t.services.db.select().from(click).where(eq(click.workspaceId, 'ws_buffer')).orderBy(click.id);
+    const mixed = rows.filter((r) => ids.includes(r.id));
+    expect(mixed.map((r) => [r.id, r.linkId, r.partnerId, r.userAgent])).toEqual([
+      [ids[0], a.id, a.partnerId, 'agent one'],
+      [ids[1], b.id, b.partnerId, null],
+      [ids[2], a.id, a.partnerId, 'agent two'],
+      [ids[3], b.id, b.partnerId, 'agent one'],
+    ]);
+  });
+
   it('keeps a failed batch for the next flush: every click written once, counters not doubled', async () => {
     let failures = 1;
     const flaky = new Proxy(t.services.db, {

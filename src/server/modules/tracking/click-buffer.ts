@@ -34,38 +34,66 @@ const DAY_MS = 86_400_000;
 
 /**
  * Clicks waiting for the next flush, one array per column: recording a click pushes its values
- * (no object per click), and the flush turns each column into one PostgreSQL array literal.
+ * (no object per click), and the flush turns each column into one PostgreSQL array literal. The
+ * link columns (workspace, link, program, partner) and the user agent repeat from click to
+ * click, so each is written once per batch in a small dictionary and the clicks carry its
+ * 1-based position: less text to build here and to parse in the database.
  */
 class Columns {
   ids: string[] = [];
-  links: ClickLink[] = [];
+  linkOf: number[] = [];
   visitors: string[] = [];
   ips: (string | null)[] = [];
-  agents: (string | null)[] = [];
+  agentOf: number[] = [];
   referers: (string | null)[] = [];
   atMs: number[] = [];
+  readonly links: ClickLink[] = [];
+  readonly agents: (string | null)[] = [];
+  private readonly linkIndex = new Map<ClickLink, number>();
+  private readonly agentIndex = new Map<string | null, number>();
 
   get length(): number {
     return this.ids.length;
   }
 
-  /** Puts `older` in front of these (a failed batch goes back before what came after it). */
-  prepend(older: Columns): void {
-    this.ids = older.ids.concat(this.ids);
-    this.links = older.links.concat(this.links);
-    this.visitors = older.visitors.concat(this.visitors);
-    this.ips = older.ips.concat(this.ips);
-    this.agents = older.agents.concat(this.agents);
-    this.referers = older.referers.concat(this.referers);
-    this.atMs = older.atMs.concat(this.atMs);
+  push(link: ClickLink, atMs: number, id: string, visitorId: string, ip: string | null, userAgent: string | null, referer: string | null): void {
+    let l = this.linkIndex.get(link);
+    if (l === undefined) {
+      l = this.links.push(link);
+      this.linkIndex.set(link, l);
+    }
+    let a = this.agentIndex.get(userAgent);
+    if (a === undefined) {
+      a = this.agents.push(userAgent);
+      this.agentIndex.set(userAgent, a);
+    }
+    this.ids.push(id);
+    this.linkOf.push(l);
+    this.visitors.push(visitorId);
+    this.ips.push(ip);
+    this.agentOf.push(a);
+    this.referers.push(referer);
+    this.atMs.push(atMs);
   }
 
+  /** `older`'s clicks, then `newer`'s (a failed batch goes back before what came after it). */
+  static concat(older: Columns, newer: Columns): Columns {
+    const out = new Columns();
+    for (const c of [older, newer]) {
+      for (let i = 0; i < c.length; i++) {
+        out.push(c.links[c.linkOf[i] - 1], c.atMs[i], c.ids[i], c.visitors[i], c.ips[i], c.agents[c.agentOf[i] - 1], c.referers[i]);
+      }
+    }
+    return out;
+  }
+
+  /** Forgets the oldest `n` clicks (the dictionaries keep their entries; unused ones write nothing). */
   dropOldest(n: number): void {
     this.ids.splice(0, n);
-    this.links.splice(0, n);
+    this.linkOf.splice(0, n);
     this.visitors.splice(0, n);
     this.ips.splice(0, n);
-    this.agents.splice(0, n);
+    this.agentOf.splice(0, n);
     this.referers.splice(0, n);
     this.atMs.splice(0, n);
   }
@@ -142,13 +170,7 @@ export class ClickBuffer {
     c.total++;
     c.unique++;
     const cols = this.cols;
-    cols.ids.push(clickId);
-    cols.links.push(link);
-    cols.visitors.push(visitorId);
-    cols.ips.push(ip);
-    cols.agents.push(userAgent);
-    cols.referers.push(referer);
-    cols.atMs.push(atMs);
+    cols.push(link, atMs, clickId, visitorId, ip, userAgent, referer);
     this.stats.recorded++;
     if (cols.length > this.maxPending) {
       const over = cols.length - this.maxPending;
@@ -218,17 +240,7 @@ export class ClickBuffer {
     this.counters = new Map();
     try {
       const n = cols.length;
-      const workspaces = new Array<string>(n);
-      const links = new Array<string>(n);
-      const programs = new Array<string>(n);
-      const partners = new Array<string>(n);
-      for (let i = 0; i < n; i++) {
-        const l = cols.links[i];
-        workspaces[i] = l.workspaceId;
-        links[i] = l.id;
-        programs[i] = l.programId;
-        partners[i] = l.partnerId;
-      }
+      const ints = (values: number[]) => `{${values.join(',')}}`;
       const daily = JSON.stringify(
         [...counters.values()].map((c) => [
           c.link.workspaceId,
@@ -242,15 +254,19 @@ export class ClickBuffer {
         ]),
       );
       // One statement: the click rows (one array parameter per column, no per-row parameters to
-      // bind or JSON to parse) and the day counters, atomic together without a transaction block.
+      // bind or JSON to parse; links and user agents by their place in a per-batch dictionary)
+      // and the day counters, atomic together without a transaction block.
       await this.db.execute(sql`with clicks as (
           insert into click (id, workspace_id, link_id, program_id, partner_id, visitor_id, ip, user_agent, referer, occurred_at)
-          select id, workspace_id, link_id, program_id, partner_id, visitor_id, ip, user_agent, referer, timestamptz 'epoch' + at_ms * interval '1 millisecond'
-          from unnest(${textArrayLiteral(cols.ids)}::text[], ${textArrayLiteral(workspaces)}::text[], ${textArrayLiteral(links)}::text[],
-            ${textArrayLiteral(programs)}::text[], ${textArrayLiteral(partners)}::text[], ${textArrayLiteral(cols.visitors)}::text[],
-            ${textArrayLiteral(cols.ips)}::text[], ${textArrayLiteral(cols.agents)}::text[], ${textArrayLiteral(cols.referers)}::text[],
-            ${`{${cols.atMs.join(',')}}`}::float8[])
-            as c(id, workspace_id, link_id, program_id, partner_id, visitor_id, ip, user_agent, referer, at_ms)
+          select c.id, l.workspace_id, l.link_id, l.program_id, l.partner_id, c.visitor_id, c.ip, a.user_agent, c.referer,
+            timestamptz 'epoch' + c.at_ms * interval '1 millisecond'
+          from unnest(${textArrayLiteral(cols.ids)}::text[], ${ints(cols.linkOf)}::int[], ${textArrayLiteral(cols.visitors)}::text[],
+            ${textArrayLiteral(cols.ips)}::text[], ${ints(cols.agentOf)}::int[], ${textArrayLiteral(cols.referers)}::text[], ${ints(cols.atMs)}::float8[])
+            as c(id, link_n, visitor_id, ip, agent_n, referer, at_ms)
+          join unnest(${textArrayLiteral(cols.links.map((l) => l.workspaceId))}::text[], ${textArrayLiteral(cols.links.map((l) => l.id))}::text[],
+            ${textArrayLiteral(cols.links.map((l) => l.programId))}::text[], ${textArrayLiteral(cols.links.map((l) => l.partnerId))}::text[])
+            with ordinality as l(workspace_id, link_id, program_id, partner_id, n) on l.n = c.link_n
+          join unnest(${textArrayLiteral(cols.agents)}::text[]) with ordinality as a(user_agent, n) on a.n = c.agent_n
           on conflict (id) do nothing
           returning 1
         )
@@ -264,7 +280,7 @@ export class ClickBuffer {
       // A retried batch whose rows did land after all is harmless: `on conflict (id) do nothing`.
       this.stats.failedFlushes++;
       this.log.error({ err: error, clicks: cols.length }, 'click flush failed; will retry');
-      this.cols.prepend(cols);
+      this.cols = Columns.concat(cols, this.cols);
       for (const c of counters.values()) {
         const now = this.counterFor(c.link, c.dayNumber);
         now.total += c.total;
