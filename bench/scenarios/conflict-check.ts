@@ -33,6 +33,7 @@ async function run(database: Database, counts: FixtureCounts, log: (line: string
   const of = (kind: string) => lookups.filter((l) => l.kind === kind).length;
   const notes = [
     `checkConflicts ${line(r.checked)}; baseline (select * from account where id = $1) ${line(r.baseline)}`,
+    `CPU time per check (${r.cpu.includesBackend ? 'this process + the PostgreSQL backend' : 'this process'}; waiting for a CPU on a busy machine is not counted) ${line(r.cpu.stats)}`,
     `target account matched: domain ${r.found.domain}/${of('domain')}, near-name ${r.found['near-name']}/${of('near-name')}; conflicts returned: domain lookups ${r.candidates.domain}, near-name ${r.candidates['near-name']}, misses ${r.candidates.miss}`,
     `${counts.accounts.toLocaleString('en-US')} accounts in workspace ${BENCH_WORKSPACE} (+1 % in another), seeded in ${seedS.toFixed(1)} s; one connection, sequential calls after 50 warm-up calls; ${os.cpus().length} CPUs`,
     `account access paths of a near-name lookup: ${paths}`,

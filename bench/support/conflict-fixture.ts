@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { type SQL, sql } from 'drizzle-orm';
 import { normalizeCompanyName } from '../../src/server/modules/accounts/matching.ts';
 import { type ConflictCheckInput, checkConflicts, nameMatches } from '../../src/server/modules/registrations/conflict-check.ts';
@@ -270,16 +271,40 @@ export async function timeEach<T>(items: T[], fn: (item: T) => Promise<unknown>,
   return stats(times);
 }
 
+/** Milliseconds of CPU the database backend serving `db` has used, from /proc, when it is a local PostgreSQL process. */
+async function backendCpuReader(db: Db): Promise<(() => number) | null> {
+  try {
+    const result = (await db.execute(sql`select pg_backend_pid() as pid`)) as unknown as { rows: { pid: number }[] };
+    const pid = result.rows[0].pid;
+    if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') return null;
+    const read = () => Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+    read();
+    return read;
+  } catch {
+    return null;
+  }
+}
+
 /** Runs the lookups; checks that domain and near-name lookups find their account (through a conflict or an explain-free probe). */
 export async function measureConflictChecks(db: Db, lookups: Lookup[]) {
   const now = new Date();
   const found = { domain: 0, 'near-name': 0, miss: 0 };
   const candidates = { domain: 0, 'near-name': 0, miss: 0 };
+  // CPU time of each check (this process, and the PostgreSQL backend when it runs on this machine), beside the
+  // wall time: on a busy machine a check waits for a CPU, which the CPU time does not count.
+  const backendCpu = await backendCpuReader(db);
+  const cpuTimes: number[] = [];
+  let cpuSeen = 0;
   const checked = await timeEach(lookups, async (l) => {
+    const process0 = process.cpuUsage();
+    const backend0 = backendCpu?.() ?? 0;
     const result = await checkConflicts(db, { ...l.input, now });
+    const used = process.cpuUsage(process0);
+    if (cpuSeen++ >= 50) cpuTimes.push((used.user + used.system) / 1000 + (backendCpu ? backendCpu() - backend0 : 0));
     candidates[l.kind] += result.length;
     return result;
   });
+  const cpu = { stats: stats(cpuTimes), includesBackend: backendCpu !== null };
   // Accuracy is checked apart from timing: does the matched-account set contain the target account?
   for (const l of lookups) {
     if (l.kind === 'miss') continue;
@@ -292,5 +317,5 @@ export async function measureConflictChecks(db: Db, lookups: Lookup[]) {
     if (rows.rows[0].ok) found[l.kind]++;
   }
   const baseline = await timeEach(lookups, (l) => db.execute(sql`select * from account where id = ${l.accountId || 'acct_b_0'}`));
-  return { checked, baseline, found, candidates };
+  return { checked, baseline, found, candidates, cpu };
 }

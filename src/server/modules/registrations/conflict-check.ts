@@ -145,10 +145,10 @@ async function executePrepared(db: Executor, query: SQL, prefix: string): Promis
  * indexes over those alone: a fraction of all accounts, and no unclaimed look-alike can push a
  * claimed account out of the top matches. The name candidates come from two index paths, each its
  * own branch so the planner cannot trade them for a scan, and each branch tests its half of
- * `nameMatches`: similar names (trigram GIN; the name comes through a subquery that first sets
- * pg_trgm's threshold to ours, transaction-local, so the index scan already filters at 0.6, not
- * at the default 0.3), and, when the brand rule applies to the name being checked, the same first
- * word (btree on split_part).
+ * `nameMatches`: similar names (`similarNameCandidates`: one branch per name size class on its
+ * trigram GIN index, the similarity test deciding; it sets pg_trgm's limit, transaction-local,
+ * through the subquery that supplies the searched string), and, when the brand rule applies to
+ * the name being checked, the same first word (btree on split_part).
  */
 export function matchedAccountsQuery(input: ConflictCheckInput): SQL {
   let domain: string | null = null;
@@ -192,7 +192,8 @@ export function matchedAccountsQuery(input: ConflictCheckInput): SQL {
  * Similarity (Jaccard over trigram sets) `o / (a + b − o) ≥ t` needs an overlap
  * `o ≥ t·(a + b) / (1 + t)`, which grows with the stored name's size b. So the trigram index is
  * split by b (`NAME_SIZE_CLASSES`, partial indexes), and for a class of sizes `b ≥ L` the name
- * is padded with `f` trigrams no name has (a digit word) and searched at a low limit θ:
+ * is padded with `f` trigrams names rarely have (a word of digits; a stored name sharing some of
+ * them only passes more easily) and searched at a lower limit θ:
  * `sim(B, A ∪ F) = o / (a + f + b − o) ≥ θ` holds for every B with `sim(A, B) ≥ t` as long as
  * `f ≤ (a + L)·(t − θ) / (θ·(1 + t))` (the padding never loses a match; it only raises the
  * overlap the index asks for toward `t·(a + L) / (1 + t)`). One padding trigram is left as slack
