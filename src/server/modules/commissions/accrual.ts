@@ -364,8 +364,11 @@ export async function accruePending(db: Db, workspaceId?: string, options: { bat
  * Takes the next `limit` queued conversions of the workspace (oldest occurred first) out of the
  * accrual queue and reads them, in one statement. Inside the batch transaction: a rollback puts
  * them back. The rows are picked through the queue's index and deleted by ctid (a join on the
- * key made PostgreSQL hash the whole queue on every batch); `skip locked` leaves rows another
- * transaction holds. Queue rows whose conversion is no longer 'pending' are dropped.
+ * key made PostgreSQL hash the whole queue on every batch). No `for update skip locked`: the lane
+ * locks already keep two claimers off the same rows, and locking each row first doubled the
+ * writes (a row lock is a tuple update); were it to happen, the DELETE of a row another
+ * transaction deleted first just finds nothing. Queue rows whose conversion is no longer
+ * 'pending' are dropped.
  */
 async function claimBatch(tx: Executor, ws: string, limit: number, workers: number, k: number): Promise<{ claimed: number; rows: ConvRow[] }> {
   const list = await rows<ConvRow & { claimed: number }>(
@@ -373,7 +376,7 @@ async function claimBatch(tx: Executor, ws: string, limit: number, workers: numb
     sql`with claimed as (
         delete from commission_accrual_queue q where q.ctid = any(array(
           select n.ctid from commission_accrual_queue n where n.workspace_id = ${ws} ${workers > 1 ? sql`and n.lane % ${workers} = ${k}` : sql``}
-          order by n.occurred_at, n.conversion_id limit ${limit} for update skip locked))
+          order by n.occurred_at, n.conversion_id limit ${limit}))
         returning q.conversion_id
       ), counted as (select count(*)::int as claimed from claimed)
       ${CONV_COLUMNS}, (select claimed from counted) as claimed
