@@ -18,7 +18,7 @@ import {
 } from './evaluate.ts';
 import { type StoredExplanation, storedFactsOf } from './explain.ts';
 import { type NewEntry, insertEntries, insertEntriesCount, pgArray, rows } from './ledger.ts';
-import { type PlanDocument, type PlanRef, parsePlanDocument } from './plan.ts';
+import { type PlanDocument, type PlanRef, cachedPlanRef } from './plan.ts';
 
 /**
  * Commission accrual: set-based and idempotent. `accruePending` takes every conversion in
@@ -104,7 +104,6 @@ const CONV_SELECT = sql`${CONV_COLUMNS} from conversion c left join customer cu 
 
 // ── plans ──
 
-const planCache = new Map<string, PlanRef>();
 
 /** Active plans of these programs, parsed once per version (cached by id + updated time). */
 export async function activePlans(db: Executor, workspaceId: string, programIds: string[]): Promise<Map<string, PlanRef>> {
@@ -119,14 +118,7 @@ export async function activePlans(db: Executor, workspaceId: string, programIds:
       )})`,
   );
   for (const p of list) {
-    const key = `${p.id}@${p.updated}`;
-    let ref = planCache.get(key);
-    if (!ref) {
-      const document = typeof p.document === 'string' ? JSON.parse(p.document) : p.document;
-      ref = { id: p.id, version: Number(p.version), name: p.name, document: parsePlanDocument(document) };
-      if (planCache.size > 500) planCache.clear();
-      planCache.set(key, ref);
-    }
+    const ref = cachedPlanRef(p);
     out.set(p.program_id, ref);
   }
   return out;

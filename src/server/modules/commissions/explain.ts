@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db.ts';
 import { type CommissionLine, type ConversionFacts, type Explanation, type TierRef, capKey, evaluateConversion, fmt, periodKey } from './evaluate.ts';
 import { rows } from './ledger.ts';
-import { type PlanRef, parsePlanDocument } from './plan.ts';
+import { type PlanRef, cachedPlanRef } from './plan.ts';
 
 /**
  * Ledger lines accrued from conversions store the facts they were computed from, not their
@@ -127,8 +127,6 @@ function withoutPlan(row: LineRow, stored: StoredExplanation): Explanation {
   };
 }
 
-const planCache = new Map<string, PlanRef>();
-
 /** Plan versions by id (cached by id + updated time: a version is immutable once active). */
 export async function plansById(db: Executor, ids: string[]): Promise<Map<string, PlanRef>> {
   const out = new Map<string, PlanRef>();
@@ -141,14 +139,7 @@ export async function plansById(db: Executor, ids: string[]): Promise<Map<string
     )})`,
   );
   for (const p of list) {
-    const key = `${p.id}@${p.updated}`;
-    let ref = planCache.get(key);
-    if (!ref) {
-      const document = typeof p.document === 'string' ? JSON.parse(p.document) : p.document;
-      ref = { id: p.id, version: Number(p.version), name: p.name, document: parsePlanDocument(document) };
-      if (planCache.size > 500) planCache.clear();
-      planCache.set(key, ref);
-    }
+    const ref = cachedPlanRef(p);
     out.set(p.id, ref);
   }
   return out;

@@ -197,6 +197,24 @@ export interface PlanRef {
   document: PlanDocument;
 }
 
+const planCache = new Map<string, PlanRef>();
+
+/**
+ * A plan version row parsed once: cached by id + updated time (a version is immutable once
+ * active), so accrual batches and explanations rendered on read do not re-parse the document.
+ */
+export function cachedPlanRef(row: { id: string; version: number; name: string; updated: string; document: unknown }): PlanRef {
+  const key = `${row.id}@${row.updated}`;
+  let ref = planCache.get(key);
+  if (!ref) {
+    const document = typeof row.document === 'string' ? JSON.parse(row.document) : row.document;
+    ref = { id: row.id, version: Number(row.version), name: row.name, document: parsePlanDocument(document) };
+    if (planCache.size > 500) planCache.clear();
+    planCache.set(key, ref);
+  }
+  return ref;
+}
+
 /** Parses a stored document (already validated when saved). */
 export function parsePlanDocument(raw: unknown): PlanDocument {
   return ZPlanDocument.parse(raw);
