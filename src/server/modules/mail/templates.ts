@@ -132,3 +132,28 @@ export function protectionExpiringEmail(input: { recipientName: string; vendorNa
     }),
   };
 }
+
+export function statementDisputeAnsweredEmail(input: {
+  recipientName: string;
+  vendorName: string;
+  statement: string;
+  outcome: 'resolved' | 'rejected';
+  resolution: string;
+  adjustment: string | null;
+  url: string;
+}) {
+  const subject = `Your dispute of statement ${input.statement} was ${input.outcome === 'resolved' ? 'resolved' : 'answered'}`;
+  return {
+    subject,
+    ...renderEmail({
+      heading: subject,
+      paragraphs: [
+        `Hi ${input.recipientName},`,
+        `${input.vendorName}'s finance team answered your dispute of statement ${input.statement}: ${input.resolution}`,
+        ...(input.adjustment ? [`${input.adjustment} is added to your next payout.`] : []),
+      ],
+      action: { label: 'Open your payouts', url: input.url },
+      footer: `You receive this because you manage payouts with ${input.vendorName}.`,
+    }),
+  };
+}

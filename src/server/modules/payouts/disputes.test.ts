@@ -11,8 +11,8 @@ let other: Awaited<ReturnType<typeof ownerWithWorkspace>>;
 let finance: Awaited<ReturnType<typeof memberWithRole>>;
 let sales: Awaited<ReturnType<typeof memberWithRole>>;
 let programId: string;
-let alpha: { id: string; cookie: string };
-let beta: { id: string; cookie: string };
+let alpha: { id: string; cookie: string; email: string };
+let beta: { id: string; cookie: string; email: string };
 let payoutId: string;
 let lineId: string;
 
@@ -21,7 +21,7 @@ const usd = (amountMinor: string | number) => ({ amountMinor: String(amountMinor
 async function partnerWithUser(name: string) {
   const id = await makePartner(t, vendor.as, name, programId);
   const user = await partnerUser(t, vendor.as, id, 'admin');
-  return { id, cookie: user.cookie };
+  return { id, cookie: user.cookie, email: user.email };
 }
 
 beforeAll(async () => {
@@ -125,6 +125,17 @@ describe('statement disputes', () => {
       .from(commissionEntry)
       .where(and(eq(commissionEntry.workspaceId, vendor.workspaceId), eq(commissionEntry.id, resolved.body.adjustmentEntryId)));
     expect(entry).toMatchObject({ partnerId: alpha.id, programId, kind: 'adjustment', amountMinor: 2_500n, status: 'approved' });
+
+    // The partner's admin hears of the answer by email (partner-visible facts only).
+    await t.services.bus.drain();
+    const outbox = await call(t, 'GET', '/api/v1/mail-outbox?limit=100', vendor.as);
+    const mails = outbox.body.data.filter((m: { to: string; subject: string }) => m.to === alpha.email && m.subject.includes('dispute'));
+    expect(mails).toHaveLength(1);
+    expect(mails[0].subject).toMatch(/^Your dispute of statement S-\d{6} was resolved$/);
+    const mail = await call(t, 'GET', `/api/v1/mail-outbox/${mails[0].id}`, vendor.as);
+    expect(mail.body.text).toContain('The Globex renewal was booked late');
+    expect(mail.body.text).toContain('$25.00 is added to your next payout');
+    expect(outbox.body.data.some((m: { to: string; subject: string }) => m.to === beta.email && m.subject.includes('dispute'))).toBe(false);
 
     const twice = await call(t, 'POST', `/api/v1/payout-disputes/${disputeId}/resolve`, { ...finance.as, body: { resolution: 'Again.', adjustment: usd(2_500) } });
     expect(twice.status).toBe(409);

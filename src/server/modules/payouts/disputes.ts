@@ -159,6 +159,12 @@ export async function openDispute(ctx: PortalContext, payoutId: string, input: O
   return partnerView(row);
 }
 
+/** One dispute as its partner sees it (for the partner's emails); null when it is not theirs. */
+export async function myDisputeView(db: Executor, workspaceId: string, partnerId: string, id: string) {
+  const [row] = await load(db, workspaceId, { id, partnerId });
+  return row ? partnerView(row) : null;
+}
+
 export async function myDisputes(ctx: PortalContext, q: { limit: number; cursor?: string }) {
   const rows = await load(ctx.db, ctx.workspaceId, { partnerId: ctx.partnerId, cursor: q.cursor }, q.limit + 1);
   return toPage(rows, q.limit, (r) => r.d.id, partnerView);

@@ -1,0 +1,38 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Config } from '../../platform/config.ts';
+import type { Db } from '../../platform/db.ts';
+import type { DomainEvent } from '../../platform/events.ts';
+import type { Mailer } from '../../platform/mail.ts';
+import { formatMoney } from '../../platform/money.ts';
+import { statementDisputeAnsweredEmail } from '../mail/templates.ts';
+import { partnerUser } from '../partners/schema.ts';
+import { workspace } from '../workspaces/schema.ts';
+import { myDisputeView } from './disputes.ts';
+
+/**
+ * Tells the partner's payout people (admins and finance users: those who can dispute) that a
+ * dispute was answered. Written only from the partner's view of the dispute.
+ */
+export async function sendDisputeAnsweredMail(event: DomainEvent, db: Db, deps: { mailer: Mailer; config: Config }): Promise<void> {
+  const { disputeId, partnerId } = event.payload as { disputeId: string; partnerId: string };
+  if (!event.workspaceId) return;
+  const seen = await myDisputeView(db, event.workspaceId, partnerId, disputeId);
+  if (!seen || seen.status === 'open' || !seen.resolution) return;
+  const [ws] = await db.select({ name: workspace.name }).from(workspace).where(eq(workspace.id, event.workspaceId));
+  const users = await db
+    .select({ name: partnerUser.name, email: partnerUser.email })
+    .from(partnerUser)
+    .where(and(eq(partnerUser.partnerId, partnerId), inArray(partnerUser.role, ['admin', 'finance'])));
+  for (const u of users) {
+    const mail = statementDisputeAnsweredEmail({
+      recipientName: u.name,
+      vendorName: ws?.name ?? 'Your vendor',
+      statement: seen.statementNumber ?? seen.payoutId,
+      outcome: seen.status,
+      resolution: seen.resolution,
+      adjustment: seen.adjustment ? formatMoney({ amountMinor: BigInt(seen.adjustment.amountMinor), currency: seen.adjustment.currency }) : null,
+      url: `${deps.config.publicUrl}/portal/payouts`,
+    });
+    await deps.mailer.send({ workspaceId: event.workspaceId, idempotencyKey: `${event.id}:${event.type}:${u.email}`, to: u.email, ...mail });
+  }
+}
