@@ -1,4 +1,5 @@
 import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
+import { signInPartnerByEmail } from './partner-sign-in';
 
 /**
  * Deal registration end to end on the demo workspace: another partner (Kestrel Systems)
@@ -66,22 +67,7 @@ test('partner registers a deal, the manager approves it over a conflict, and the
   // ── Priya signs in to the portal with an emailed link (read from the dev mail outbox).
   const partnerContext = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
   const partner = await partnerContext.newPage();
-  await partner.goto('/portal/sign-in');
-  await partner.getByLabel('Email').fill(PARTNER_EMAIL);
-  await partner.getByRole('button', { name: 'Email me a sign-in link' }).click();
-  await expect(partner.getByText(PARTNER_EMAIL).first()).toBeVisible();
-
-  await manager.goto('/app/settings/mail-outbox');
-  const linkRow = manager.getByRole('row').filter({ hasText: PARTNER_EMAIL }).filter({ hasText: /sign-in link/i });
-  await expect(async () => {
-    await manager.reload();
-    await expect(linkRow.first()).toBeVisible({ timeout: 2_000 });
-  }).toPass({ timeout: 30_000 });
-  await linkRow.first().getByRole('link').first().click();
-  const signInLink = await manager.locator('main a[href*="magic-link"]').first().getAttribute('href');
-  expect(signInLink).toBeTruthy();
-  await partner.goto(signInLink as string);
-  await expect(partner).toHaveURL(/\/portal/);
+  await signInPartnerByEmail(manager, partner, PARTNER_EMAIL);
 
   // ── Priya registers the deal with the program's form.
   await partner.goto('/portal/deals');

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type APIRequestContext, expect, type Page, request, test } from '@playwright/test';
+import { signInPartnerByEmail } from './partner-sign-in';
 import Stripe from 'stripe';
 
 /**
@@ -61,20 +62,7 @@ test('a click becomes a lead, a Stripe payment a commission, and the commission 
   const partnerContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await partnerContext.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL });
   const partner = await partnerContext.newPage();
-  await partner.goto('/portal/sign-in');
-  await partner.getByLabel('Email').fill(PARTNER_EMAIL);
-  await partner.getByRole('button', { name: 'Email me a sign-in link' }).click();
-  await expect(partner.getByText(PARTNER_EMAIL).first()).toBeVisible();
-  await owner.goto('/app/settings/mail-outbox');
-  const linkRow = owner.getByRole('row').filter({ hasText: PARTNER_EMAIL }).filter({ hasText: /sign-in link/i });
-  await expect(async () => {
-    await owner.reload();
-    await expect(linkRow.first()).toBeVisible({ timeout: 2_000 });
-  }).toPass({ timeout: 30_000 });
-  await linkRow.first().getByRole('link').first().click();
-  const signInLink = await owner.locator('main a[href*="magic-link"]').first().getAttribute('href');
-  await partner.goto(signInLink as string);
-  await expect(partner).toHaveURL(/\/portal/);
+  await signInPartnerByEmail(owner, partner, PARTNER_EMAIL);
 
   // ── Priya creates a link for the referral program and copies it.
   await partner.goto('/portal/links');
