@@ -6,8 +6,8 @@ import type { Mailer } from '../../platform/mail.ts';
 import type { TokenService } from '../../platform/tokens.ts';
 import { partner, partnerUser } from '../partners/schema.ts';
 import { PARTNER_USER_INVITED } from '../partners/service.ts';
-import { PAYOUT_DISPUTE_CLOSED } from '../payouts/disputes.ts';
-import { sendDisputeAnsweredMail } from '../payouts/mail.ts';
+import { PAYOUT_DISPUTE_CLOSED, PAYOUT_DISPUTE_OPENED } from '../payouts/disputes.ts';
+import { sendDisputeAnsweredMail, sendDisputeOpenedMail } from '../payouts/mail.ts';
 import { REGISTRATION_MAIL_EVENTS, sendRegistrationMail } from '../registrations/mail.ts';
 import { invitation, workspace } from '../workspaces/schema.ts';
 import { MEMBER_INVITED } from '../workspaces/service.ts';
@@ -17,11 +17,15 @@ import { magicLinkEmail, memberInvitationEmail, partnerInvitationEmail } from '.
 export function mailSubscriber(deps: { mailer: Mailer; tokens: TokenService; config: Config }): Subscriber {
   return {
     name: 'mail',
-    eventTypes: [MAGIC_LINK_REQUESTED, MEMBER_INVITED, PARTNER_USER_INVITED, ...REGISTRATION_MAIL_EVENTS, PAYOUT_DISPUTE_CLOSED],
+    eventTypes: [MAGIC_LINK_REQUESTED, MEMBER_INVITED, PARTNER_USER_INVITED, ...REGISTRATION_MAIL_EVENTS, PAYOUT_DISPUTE_OPENED, PAYOUT_DISPUTE_CLOSED],
     async handle(event, { db }) {
       const key = `${event.id}:${event.type}`;
       if (REGISTRATION_MAIL_EVENTS.includes(event.type)) {
         await sendRegistrationMail(event, db, deps);
+        return;
+      }
+      if (event.type === PAYOUT_DISPUTE_OPENED) {
+        await sendDisputeOpenedMail(event, db, deps);
         return;
       }
       if (event.type === PAYOUT_DISPUTE_CLOSED) {

@@ -157,3 +157,29 @@ export function statementDisputeAnsweredEmail(input: {
     }),
   };
 }
+
+export function statementDisputeOpenedEmail(input: {
+  recipientName: string;
+  partnerName: string;
+  statement: string;
+  reason: string;
+  message: string;
+  expected: string | null;
+  url: string;
+}) {
+  const subject = `${input.partnerName} disputes statement ${input.statement}`;
+  return {
+    subject,
+    ...renderEmail({
+      heading: subject,
+      paragraphs: [
+        `Hi ${input.recipientName},`,
+        `${input.partnerName} disputes statement ${input.statement} (${input.reason.toLowerCase()}): “${input.message}”`,
+        ...(input.expected ? [`They expected ${input.expected}.`] : []),
+        'Resolve it with an answer and, when money is owed, an adjustment paid in their next payout — or reject it with the reason.',
+      ],
+      action: { label: 'Open the disputes', url: input.url },
+      footer: 'You receive this because you approve payouts in this workspace.',
+    }),
+  };
+}

@@ -68,6 +68,15 @@ describe('statement disputes', () => {
     const theirs = await call(t, 'GET', '/api/v1/portal/payout-disputes', { cookie: beta.cookie });
     expect(theirs.body.data).toEqual([]);
 
+    // Finance hears of it by email (the workspace has a finance member, so not the owner).
+    await t.services.bus.drain();
+    const outbox = (await call(t, 'GET', '/api/v1/mail-outbox?limit=100', vendor.as)).body.data as { id: string; to: string; subject: string }[];
+    const opened = outbox.filter((m) => m.subject === `Alpha Referrals disputes statement ${res.body.statementNumber}`);
+    expect(opened.map((m) => m.to)).toEqual([finance.email]);
+    const body = await call(t, 'GET', `/api/v1/mail-outbox/${opened[0].id}`, vendor.as);
+    expect(body.body.text).toContain('The Globex renewal from October is not on this statement.');
+    expect(body.body.text).toContain('They expected $25.00.');
+
     const queue = await call(t, 'GET', '/api/v1/payout-disputes?status=open', sales.as);
     expect(queue.status).toBe(200);
     expect(queue.body.data[0]).toMatchObject({ id: disputeId, partnerName: 'Alpha Referrals', programName: 'Disputed program', payoutAmount: usd(15_000), allowedActions: ['resolve', 'reject'] });

@@ -177,10 +177,16 @@ export async function listDisputes(ctx: Ctx, q: { limit: number; cursor?: string
   return toPage(rows, q.limit, (r) => r.d.id, consoleView);
 }
 
+/** One dispute as finance sees it, or null (for jobs and emails, which have no request context). */
+export async function findDispute(db: Executor, workspaceId: string, id: string) {
+  const [row] = await load(db, workspaceId, { id });
+  return row ? consoleView(row) : null;
+}
+
 export async function getDispute(ctx: Ctx, id: string) {
-  const [row] = await load(ctx.db, ctx.workspaceId, { id });
-  if (!row) throw notFound('Statement dispute');
-  return consoleView(row);
+  const found = await findDispute(ctx.db, ctx.workspaceId, id);
+  if (!found) throw notFound('Statement dispute');
+  return found;
 }
 
 /**

@@ -4,10 +4,11 @@ import type { Db } from '../../platform/db.ts';
 import type { DomainEvent } from '../../platform/events.ts';
 import type { Mailer } from '../../platform/mail.ts';
 import { formatMoney } from '../../platform/money.ts';
-import { statementDisputeAnsweredEmail } from '../mail/templates.ts';
+import { statementDisputeAnsweredEmail, statementDisputeOpenedEmail } from '../mail/templates.ts';
+import { authUser } from '../../platform/schema.ts';
 import { partnerUser } from '../partners/schema.ts';
-import { workspace } from '../workspaces/schema.ts';
-import { myDisputeView } from './disputes.ts';
+import { member, workspace } from '../workspaces/schema.ts';
+import { findDispute, myDisputeView } from './disputes.ts';
 
 /**
  * Tells the partner's payout people (admins and finance users: those who can dispute) that a
@@ -34,5 +35,36 @@ export async function sendDisputeAnsweredMail(event: DomainEvent, db: Db, deps: 
       url: `${deps.config.publicUrl}/portal/payouts`,
     });
     await deps.mailer.send({ workspaceId: event.workspaceId, idempotencyKey: `${event.id}:${event.type}:${u.email}`, to: u.email, ...mail });
+  }
+}
+
+const REASONS: Record<string, string> = { missing_commission: 'Missing commission', wrong_amount: 'Wrong amount', other: 'Other question' };
+
+/**
+ * Tells the workspace's finance members (owners and admins when it has none) that a partner
+ * disputed a statement, so it does not wait unseen in Payouts › Disputes.
+ */
+export async function sendDisputeOpenedMail(event: DomainEvent, db: Db, deps: { mailer: Mailer; config: Config }): Promise<void> {
+  const { disputeId } = event.payload as { disputeId: string };
+  if (!event.workspaceId) return;
+  const d = await findDispute(db, event.workspaceId, disputeId);
+  if (!d || d.status !== 'open') return;
+  const staff = await db
+    .select({ name: authUser.name, email: authUser.email, role: member.role })
+    .from(member)
+    .innerJoin(authUser, eq(authUser.id, member.userId))
+    .where(and(eq(member.workspaceId, event.workspaceId), inArray(member.role, ['finance', 'owner', 'admin'])));
+  const finance = staff.filter((m) => m.role === 'finance');
+  for (const m of finance.length > 0 ? finance : staff) {
+    const mail = statementDisputeOpenedEmail({
+      recipientName: m.name || m.email,
+      partnerName: d.partnerName,
+      statement: d.statementNumber ?? d.payoutId,
+      reason: REASONS[d.reason] ?? d.reason,
+      message: d.message,
+      expected: d.expectedAmount ? formatMoney({ amountMinor: BigInt(d.expectedAmount.amountMinor), currency: d.expectedAmount.currency }) : null,
+      url: `${deps.config.publicUrl}/app/payouts`,
+    });
+    await deps.mailer.send({ workspaceId: event.workspaceId, idempotencyKey: `${event.id}:${event.type}:${m.email}`, to: m.email, ...mail });
   }
 }
