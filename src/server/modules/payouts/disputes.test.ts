@@ -107,6 +107,9 @@ describe('statement disputes', () => {
     const line = await call(t, 'POST', `/api/v1/portal/payouts/${payoutId}/disputes`, { cookie: alpha.cookie, body: { reason: 'wrong_amount', message: 'This line should be 30 %, not 25 %.', entryId: lineId } });
     expect(line.status, JSON.stringify(line.body)).toBe(201);
     expect(line.body.entryId).toBe(lineId);
+    const sameLine = await call(t, 'POST', `/api/v1/portal/payouts/${payoutId}/disputes`, { cookie: alpha.cookie, body: { reason: 'wrong_amount', message: 'Asking about that line once more.', entryId: lineId } });
+    expect(sameLine.status).toBe(409);
+    expect(sameLine.body.existingId).toBe(line.body.id);
   });
 
   it("hides other partners' and other workspaces' statements and disputes (404), and keeps decisions to finance (403)", async () => {

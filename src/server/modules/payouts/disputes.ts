@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt } from 'drizzle-orm';
 import { audit } from '../../platform/audit.ts';
 import { now } from '../../platform/clock.ts';
 import { type WorkspaceContext, actorOf } from '../../platform/context.ts';
@@ -133,10 +133,17 @@ export async function openDispute(ctx: PortalContext, payoutId: string, input: O
       if (!lines.some((l) => l.id === input.entryId)) throw invalid('entryId', 'is not a line of this statement');
     }
     const [open] = await tx
-      .select({ id: payoutDispute.id, entryId: payoutDispute.entryId })
+      .select({ id: payoutDispute.id })
       .from(payoutDispute)
-      .where(and(eq(payoutDispute.workspaceId, ctx.workspaceId), eq(payoutDispute.payoutId, p.id), eq(payoutDispute.status, 'open')));
-    if (open && (open.entryId ?? null) === (input.entryId ?? null)) {
+      .where(
+        and(
+          eq(payoutDispute.workspaceId, ctx.workspaceId),
+          eq(payoutDispute.payoutId, p.id),
+          eq(payoutDispute.status, 'open'),
+          input.entryId ? eq(payoutDispute.entryId, input.entryId) : isNull(payoutDispute.entryId),
+        ),
+      );
+    if (open) {
       throw new AppError('conflict', `You already have an open dispute about this ${input.entryId ? 'line' : 'statement'}`, { extensions: { existingId: open.id } });
     }
     await tx.insert(payoutDispute).values({
