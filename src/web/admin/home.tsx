@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
-import { ArrowRight, Check, FileUp, Layers, UserPlus, Users, UsersRound } from 'lucide-react';
+import { ArrowRight, BadgeDollarSign, Banknote, Check, FileUp, Layers, MessageSquareWarning, UserPlus, Users, UsersRound } from 'lucide-react';
 import type * as React from 'react';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
@@ -12,6 +12,7 @@ import { Card } from '../ui/card';
 import { formatNumber } from '../ui/format';
 import { PageHeader } from '../ui/page-header';
 import { Skeleton } from '../ui/skeleton';
+import { openDisputesQuery } from './payouts/disputes';
 import { WaitingRegistrations } from './registrations/waiting';
 
 const consoleApi = getRouteApi('/app/console');
@@ -98,6 +99,8 @@ export function HomePage() {
         />
       </div>
 
+      {can('commissions:read') || can('payouts:read') ? <MoneyWaiting /> : null}
+
       {can('registrations:read') ? <WaitingRegistrations /> : null}
 
       <section className="mt-10" aria-labelledby="next-steps">
@@ -148,6 +151,70 @@ export function HomePage() {
         </div>
       </section>
     </>
+  );
+}
+
+/** What finance and the channel team have to act on before partners get paid. */
+function MoneyWaiting() {
+  const can = useCan();
+  const review = useQuery({
+    queryKey: ['commission-entries', 'count', 'pending'],
+    queryFn: () => unwrap(api.GET('/api/v1/commission-entries', { params: { query: { status: 'pending', limit: COUNT_LIMIT } } })),
+    enabled: can('commissions:read'),
+  });
+  const drafts = useQuery({
+    queryKey: ['payout-runs', 'count', 'draft'],
+    queryFn: () => unwrap(api.GET('/api/v1/payout-runs', { params: { query: { status: 'draft', limit: COUNT_LIMIT } } })),
+    enabled: can('payouts:read'),
+  });
+  const disputes = useQuery({ ...openDisputesQuery, enabled: can('payouts:read') });
+  return (
+    <section className="mt-6" aria-labelledby="money-waiting">
+      <h2 id="money-waiting" className="mb-3 text-base font-semibold text-slate-900">
+        Before partners get paid
+      </h2>
+      <div className="grid grid-cols-1 gap-4 sm:grid-cols-3">
+        {can('commissions:read') ? (
+          <Stat
+            label="Commissions pending review or hold"
+            value={countOf(review.data)}
+            failed={review.isError}
+            icon={BadgeDollarSign}
+            link={
+              <Link to="/app/commissions" aria-label="Open the commission review queue">
+                Review
+              </Link>
+            }
+          />
+        ) : null}
+        {can('payouts:read') ? (
+          <Stat
+            label="Payout runs to approve"
+            value={countOf(drafts.data)}
+            failed={drafts.isError}
+            icon={Banknote}
+            link={
+              <Link to="/app/payouts" aria-label="Open payout runs">
+                Open
+              </Link>
+            }
+          />
+        ) : null}
+        {can('payouts:read') ? (
+          <Stat
+            label="Open statement disputes"
+            value={countOf(disputes.data)}
+            failed={disputes.isError}
+            icon={MessageSquareWarning}
+            link={
+              <Link to="/app/payouts" aria-label="Open statement disputes">
+                Answer
+              </Link>
+            }
+          />
+        ) : null}
+      </div>
+    </section>
   );
 }
 
