@@ -1,6 +1,8 @@
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { createTestApp } from '../../test/harness.ts';
 import { type ConversionFacts, capKey, evaluateConversion } from './evaluate.ts';
-import { type LineRow, isStoredFacts, renderExplanation, storedFactsOf } from './explain.ts';
+import { type LineRow, isStoredFacts, renderExplanation, renderStoredExplanations, storedFactsOf } from './explain.ts';
 import { type PlanRef, ZPlanDocument } from './plan.ts';
 
 const usd = (minor: number | bigint) => ({ amountMinor: BigInt(minor), currency: 'USD' });
@@ -88,5 +90,41 @@ describe('explanations rendered from stored facts', () => {
     const lead = roundTrip(facts({ kind: 'lead', amount: null, isRecurring: null, customerFirstSaleAt: null }));
     expect(lead.map((o) => o.line.ruleId)).toEqual(['lead']);
     expect(lead[0].rendered).toEqual({ ...lead[0].line.explanation, signals: expect.any(Array) });
+  });
+});
+
+describe('rendering ledger rows read from the database', () => {
+  it("renders a line only with its own program's plan: a plan id of another workspace is not read", async () => {
+    const t = await createTestApp();
+    try {
+      for (const [ws, prg, plan] of [['ws_explain_a', 'prg_explain_a', 'cpl_explain_a'], ['ws_explain_b', 'prg_explain_b', 'cpl_explain_b']]) {
+        await t.services.db.execute(sql`insert into workspace (id, name) values (${ws}, ${ws})`);
+        await t.services.db.execute(sql`insert into program (id, workspace_id, name, partner_type, currency, status) values (${prg}, ${ws}, 'Affiliates', 'affiliate', 'USD', 'active')`);
+        await t.services.db.execute(
+          sql`insert into commission_plan (id, workspace_id, program_id, version, name, status, document) values (${plan}, ${ws}, ${prg}, 4, ${`Plan of ${ws}`}, 'active', ${JSON.stringify(PLAN.document)}::jsonb)`,
+        );
+      }
+      const f = facts({ programId: 'prg_explain_a' });
+      const [line] = evaluateConversion(PLAN, f);
+      const [stored] = storedFactsOf(PLAN, f, [line]);
+      const row = (planId: string) => ({ planId, explanation: JSON.stringify({ facts: stored }) });
+      const lineOf = (r: { planId: string }): LineRow => ({
+        planId: r.planId,
+        ruleId: line.ruleId,
+        kind: line.kind,
+        sourceId: f.conversionId,
+        partnerId: f.partnerId,
+        programId: 'prg_explain_a',
+        currency: 'USD',
+        amountMinor: line.amount.amountMinor.toString(),
+        earnedAt: f.occurredAt.toISOString(),
+      });
+      const [own, foreign] = await renderStoredExplanations(t.services.db, [row('cpl_explain_a'), row('cpl_explain_b')], lineOf);
+      expect(JSON.parse(own.explanation).plan).toMatchObject({ id: 'cpl_explain_a', name: 'Plan of ws_explain_a' });
+      expect(JSON.parse(foreign.explanation).plan).toBeNull();
+      expect(JSON.stringify(foreign.explanation)).not.toContain('ws_explain_b');
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -127,21 +127,21 @@ function withoutPlan(row: LineRow, stored: StoredExplanation): Explanation {
   };
 }
 
-/** Plan versions by id (cached by id + updated time: a version is immutable once active). */
-export async function plansById(db: Executor, ids: string[]): Promise<Map<string, PlanRef>> {
+/**
+ * Plan versions by id, each only for lines of its own program (a plan id read from a line can
+ * never render another program's or workspace's plan). Parsed documents are cached (cachedPlanRef).
+ */
+export async function plansById(db: Executor, wanted: { planId: string; programId: string }[]): Promise<Map<string, PlanRef>> {
   const out = new Map<string, PlanRef>();
-  if (ids.length === 0) return out;
-  const list = await rows<{ id: string; version: number; name: string; updated: string; document: unknown }>(
+  if (wanted.length === 0) return out;
+  const list = await rows<{ id: string; program_id: string; version: number; name: string; updated: string; document: unknown }>(
     db,
-    sql`select id, version, name, updated_at::text as updated, document from commission_plan where id in (${sql.join(
-      ids.map((id) => sql`${id}`),
+    sql`select id, program_id, version, name, updated_at::text as updated, document from commission_plan where (id, program_id) in (${sql.join(
+      wanted.map((w) => sql`(${w.planId}, ${w.programId})`),
       sql`, `,
     )})`,
   );
-  for (const p of list) {
-    const ref = cachedPlanRef(p);
-    out.set(p.id, ref);
-  }
+  for (const p of list) out.set(`${p.id}@${p.program_id}`, cachedPlanRef(p));
   return out;
 }
 
@@ -150,16 +150,21 @@ export async function plansById(db: Executor, ids: string[]): Promise<Map<string
  * query for the plans of the whole list). `explanation` may be JSON text or an object.
  */
 export async function renderStoredExplanations<T extends { explanation: unknown }>(db: Executor, list: T[], lineOf: (row: T) => LineRow): Promise<T[]> {
-  const todo: { row: T; stored: StoredExplanation }[] = [];
+  const withFacts: { row: T; stored: StoredExplanation }[] = [];
   for (const row of list) {
     const parsed = typeof row.explanation === 'string' ? JSON.parse(row.explanation) : row.explanation;
-    if (isStoredFacts(parsed)) todo.push({ row, stored: parsed });
+    if (isStoredFacts(parsed)) withFacts.push({ row, stored: parsed });
   }
-  if (todo.length === 0) return list;
-  const plans = await plansById(db, [...new Set(todo.map((t) => lineOf(t.row).planId).filter((id): id is string => Boolean(id)))]);
-  for (const { row, stored } of todo) {
+  if (withFacts.length === 0) return list;
+  const wanted = new Map<string, { planId: string; programId: string }>();
+  for (const { row } of withFacts) {
     const line = lineOf(row);
-    const plan = line.planId ? plans.get(line.planId) : undefined;
+    if (line.planId) wanted.set(`${line.planId}@${line.programId}`, { planId: line.planId, programId: line.programId });
+  }
+  const plans = await plansById(db, [...wanted.values()]);
+  for (const { row, stored } of withFacts) {
+    const line = lineOf(row);
+    const plan = line.planId ? plans.get(`${line.planId}@${line.programId}`) : undefined;
     const rendered = plan ? renderExplanation(plan, line, stored) : withoutPlan(line, stored);
     row.explanation = (typeof row.explanation === 'string' ? JSON.stringify(rendered) : rendered) as T['explanation'];
   }
