@@ -119,6 +119,10 @@ describe('statement disputes', () => {
     expect((await call(t, 'POST', `/api/v1/payout-disputes/${disputeId}/resolve`, { ...other.as, body: { resolution: 'Not yours to decide.' } })).status).toBe(404);
     expect((await call(t, 'POST', `/api/v1/payout-disputes/${disputeId}/resolve`, { ...sales.as, body: { resolution: 'Sales cannot decide.' } })).status).toBe(403);
     expect((await call(t, 'GET', '/api/v1/payout-disputes', { cookie: alpha.cookie })).status).toBe(403);
+    // A partner's seller cannot see payouts, so cannot dispute them either.
+    const seller = await partnerUser(t, vendor.as, alpha.id, 'seller');
+    expect((await call(t, 'POST', `/api/v1/portal/payouts/${payoutId}/disputes`, { cookie: seller.cookie, body: { reason: 'other', message: 'A seller asking about payouts.' } })).status).toBe(403);
+    expect((await call(t, 'GET', '/api/v1/portal/payout-disputes', { cookie: seller.cookie })).status).toBe(403);
   });
 
   it('finance resolves with an approved adjustment paid in the next run, once; or rejects with a reason the partner reads', async () => {

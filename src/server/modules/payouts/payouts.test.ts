@@ -401,6 +401,7 @@ describe('background sending', () => {
     await call(t, 'POST', `/api/v1/payout-runs/${run.id}/approve`, finance.as);
     const before = stripe.transfers.length;
 
+    expect((await call(t, 'POST', `/api/v1/payout-runs/${run.id}/execute`, sales.as)).status).toBe(403);
     const res = await call(t, 'POST', `/api/v1/payout-runs/${run.id}/execute`, vendor.as);
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     expect(res.body.status).toBe('processing');
