@@ -1,6 +1,6 @@
-// Tables of the billing module: webhook endpoints (one per provider account) and the events they received.
+// Tables of the billing module: webhook endpoints (one per provider account), the events they received, and Stripe invoice ↔ payment links.
 import { sql } from 'drizzle-orm';
-import { index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { program } from '../programs/schema.ts';
 import { workspace } from '../workspaces/schema.ts';
 
@@ -63,5 +63,32 @@ export const billingEvent = pgTable(
     uniqueIndex('billing_event_ws_provider_event_uq').on(t.workspaceId, t.provider, t.providerEventId),
     index('billing_event_ws_endpoint_idx').on(t.workspaceId, t.endpointId, t.receivedAt),
     index('billing_event_ws_received_idx').on(t.workspaceId, t.receivedAt),
+  ],
+);
+
+/**
+ * Stripe (API 2025-03-31+): which PaymentIntent / Charge paid which invoice, from
+ * `invoice_payment.paid` events and invoices' `payments`. Such invoices name no payment and their
+ * charges no invoice, so a refund or dispute (which names the PaymentIntent, else the Charge) finds
+ * the invoice's sale through this link (billing/stripe-links.ts). One row per (workspace, payment,
+ * invoice): a replay changes nothing; a payment that paid several invoices has several rows.
+ */
+export const billingPaymentLink = pgTable(
+  'billing_payment_link',
+  {
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspace.id, { onDelete: 'cascade' }),
+    provider: text('provider').notNull(), // stripe
+    /** The PaymentIntent (`pi_…`), else the Charge (`ch_…`). */
+    paymentRef: text('payment_ref').notNull(),
+    invoiceId: text('invoice_id').notNull(),
+    /** The InvoicePayment (`inpay_…`) when the payload had one. */
+    invoicePaymentId: text('invoice_payment_id'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'billing_payment_link_pk', columns: [t.workspaceId, t.provider, t.paymentRef, t.invoiceId] }),
+    index('billing_payment_link_ws_invoice_idx').on(t.workspaceId, t.provider, t.invoiceId),
   ],
 );
