@@ -1,6 +1,6 @@
-// Tables of the billing module: webhook endpoints (one per provider account), the events they received, and Stripe invoice ↔ payment links.
+// Tables of the billing module: webhook endpoints (one per provider account), the events they received, Stripe invoice ↔ payment links and Lemon Squeezy first-payment links.
 import { sql } from 'drizzle-orm';
-import { index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { program } from '../programs/schema.ts';
 import { workspace } from '../workspaces/schema.ts';
 
@@ -90,5 +90,67 @@ export const billingPaymentLink = pgTable(
   (t) => [
     primaryKey({ name: 'billing_payment_link_pk', columns: [t.workspaceId, t.provider, t.paymentRef, t.invoiceId] }),
     index('billing_payment_link_ws_invoice_idx').on(t.workspaceId, t.provider, t.invoiceId),
+  ],
+);
+
+/**
+ * Lemon Squeezy: what billing recorded from each order, so that the first payment of a
+ * subscription — sent both as `order_created` and as a `subscription_payment_success` invoice
+ * with billing reason `initial` — is counted once (billing/lemonsqueezy-first-payment.ts). An
+ * order names no subscription; the link comes from a subscription event (`billingLsqSubscription`).
+ */
+export const billingLsqOrder = pgTable(
+  'billing_lsq_order',
+  {
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspace.id, { onDelete: 'cascade' }),
+    orderId: text('order_id').notNull(),
+    customerId: text('customer_id'),
+    currency: text('currency'),
+    /** The sale recorded from `order_created` (`lemonsqueezy:sale:lsq_order_<id>`), if any. */
+    saleConversionId: text('sale_conversion_id'),
+    /** Highest cumulative refunded amount an `order_refunded` of this order carried, and when. */
+    refundedMinor: bigint('refunded_minor', { mode: 'bigint' }),
+    refundedAt: ts('refunded_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: 'billing_lsq_order_pk', columns: [t.workspaceId, t.orderId] })],
+);
+
+/**
+ * Lemon Squeezy: a subscription, the order that created it (from any subscription event:
+ * `subscription_created`, `subscription_updated`, …) and its initial invoice, with which of the two
+ * records counts as its first payment (`first_ref`: `lsq_order_<id>` or `lsq_subinv_<id>`) and,
+ * when both had been recorded before the link was known, the reversal that undid the invoice's.
+ */
+export const billingLsqSubscription = pgTable(
+  'billing_lsq_subscription',
+  {
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspace.id, { onDelete: 'cascade' }),
+    subscriptionId: text('subscription_id').notNull(),
+    orderId: text('order_id'),
+    customerId: text('customer_id'),
+    productId: text('product_id'),
+    /** The initial invoice (`billing_reason` = `initial`) and what it said. */
+    invoiceId: text('invoice_id'),
+    invoiceCustomerId: text('invoice_customer_id'),
+    invoiceCurrency: text('invoice_currency'),
+    invoiceTotalMinor: bigint('invoice_total_minor', { mode: 'bigint' }),
+    invoicePaidAt: ts('invoice_paid_at'),
+    /** The sale recorded from the initial invoice under its own reference (`lsq_subinv_<id>`), if any. */
+    invoiceConversionId: text('invoice_conversion_id'),
+    /** Highest cumulative refunded amount a `subscription_payment_refunded` of the initial invoice carried, and when. */
+    invoiceRefundedMinor: bigint('invoice_refunded_minor', { mode: 'bigint' }),
+    invoiceRefundedAt: ts('invoice_refunded_at'),
+    firstRef: text('first_ref'),
+    duplicateConversionId: text('duplicate_conversion_id'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'billing_lsq_subscription_pk', columns: [t.workspaceId, t.subscriptionId] }),
+    index('billing_lsq_subscription_ws_order_idx').on(t.workspaceId, t.orderId),
   ],
 );
