@@ -19,7 +19,13 @@ interface Expected {
   product?: string | null;
 }
 
-/** What each corpus payload must produce; every payload not listed must be acknowledged and ignored. */
+/** The invoice ↔ payment links a corpus payload must give (Stripe 2025-03-31+); every other payload gives none. */
+const EXPECTED_LINKS: Record<string, { invoice: string; payment: string; invoicePayment: string | null }[]> = {
+  'stripe-mock-openapi-fixtures/invoice_payment.paid#cycle': [{ invoice: 'in_sm_paid_cycle', payment: 'pi_sm_cycle', invoicePayment: 'inpay_sm_cycle' }],
+  'stripe-mock-openapi-fixtures/invoice.paid#create_payments': [{ invoice: 'in_sm_paid_create', payment: 'pi_sm_create', invoicePayment: 'inpay_sm_create' }],
+};
+
+/** What each corpus payload must produce; every payload not listed (and without links) must be acknowledged and ignored. */
 const EXPECTED: Record<string, Expected> = {
   // stripe-ruby-mock (2017–2020 shapes)
   'stripe-ruby-mock-webhook-events/checkout.session.completed.json': { kind: 'sale', key: 'stripe:sale:pi_000000000000000000000000', externalRef: 'pi_000000000000000000000000', amount: ['3000', 'USD'], recurring: false, customer: 'cus_00000000000000', email: 'stripe@example.com' },
@@ -40,6 +46,10 @@ const EXPECTED: Record<string, Expected> = {
   'pay-rails-webhooks/lemon_squeezy/order_created.json#order_refunded': { kind: 'refund', key: 'lemonsqueezy:refund:lsq_order_2:1000', externalRef: 'lsq_order_2:refund:1000', originalRef: 'lsq_order_2', amount: ['1000', 'USD'], partnerCode: 'corpus-partner' },
   'stripe-mock-openapi-fixtures/charge.dispute.created': { kind: 'dispute_opened', key: 'stripe:dispute_opened:dp_1Pgc71B7WZ01zgkWMevJiAUx', externalRef: 'dp_1Pgc71B7WZ01zgkWMevJiAUx', originalRef: 'ch_1PgafuB7WZ01zgkWXYmPNZs8', amount: ['1000', 'USD'] },
   'stripe-mock-openapi-fixtures/charge.dispute.closed#lost': { kind: 'dispute_lost', key: 'stripe:dispute_lost:dp_1Pgc71B7WZ01zgkWMevJiAUx', externalRef: 'dp_1Pgc71B7WZ01zgkWMevJiAUx', originalRef: 'ch_1PgafuB7WZ01zgkWXYmPNZs8', amount: ['1000', 'USD'] },
+  // 2025+: a refund and a dispute that name only the PaymentIntent of an invoice (linked by invoice_payment.paid / `payments`)
+  'stripe-mock-openapi-fixtures/charge.refunded#of_cycle': { kind: 'refund', key: 'stripe:refund:ch_sm_cycle:250', externalRef: 'ch_sm_cycle', originalRef: 'pi_sm_cycle', amount: ['250', 'USD'] },
+  'stripe-mock-openapi-fixtures/invoice.paid#create_payments': { kind: 'sale', key: 'stripe:sale:in_sm_paid_create', externalRef: 'in_sm_paid_create', amount: ['1000', 'USD'], recurring: false, partnerCode: 'corpus-partner' },
+  'stripe-mock-openapi-fixtures/charge.dispute.created#of_create': { kind: 'dispute_opened', key: 'stripe:dispute_opened:dp_sm_create', externalRef: 'dp_sm_create', originalRef: 'pi_sm_create', amount: ['1000', 'USD'] },
   'stripe-mock-openapi-fixtures/customer.subscription.deleted': { kind: 'cancellation', key: 'stripe:cancellation:sub_1Pgc6rB7WZ01zgkWNy0Cn5nw', externalRef: 'sub_1Pgc6rB7WZ01zgkWNy0Cn5nw', amount: null, customer: 'cus_QXg1o8vcGmoR32', product: 'prod_QXg1hqf4jFNsqG' },
   // Paddle Billing
   'paddle-billing-webhooks/entity/transaction.completed.json': { kind: 'sale', key: 'paddle:sale:txn_01hv8wptq8987qeep44cyrewp9', externalRef: 'txn_01hv8wptq8987qeep44cyrewp9', subscriptionRef: 'sub_01hv8x29kz0t586xy6zn1a62ny', amount: ['65215', 'USD'], recurring: false, customer: 'ctm_01hv6y1jedq4p1n0yqn5ba3ky4', product: 'pro_01gsz4t5hdjse780zja8vvr7jg' },
@@ -65,9 +75,11 @@ describe.skipIf(!corporaAvailable())(`every corpus payload normalizes as expecte
       const n = normalize(event.provider, JSON.parse(event.body));
       expect(n.providerEventId).toBeTruthy();
       const want = EXPECTED[event.name];
+      expect(n.links ?? []).toEqual(EXPECTED_LINKS[event.name] ?? []);
       if (!want) {
         expect(n.conversions).toEqual([]);
-        expect(n.ignoredReason).toBeTruthy();
+        if (EXPECTED_LINKS[event.name]) expect(n.ignoredReason).toBeNull();
+        else expect(n.ignoredReason).toBeTruthy();
         return;
       }
       expect(n.ignoredReason).toBeNull();
@@ -146,6 +158,38 @@ describe('Stripe shapes', () => {
     expect(invoice({ charge: 'ch_1' }).conversions[0].externalRef).toBe(refund({ amount_refunded: 300, invoice: 'in_1' }).originalRef);
     expect(refund({ amount_refunded: 300, payment_intent: 'pi_1' }, 0)).toMatchObject({ originalRef: 'pi_1' });
     expect(refund({ amount_refunded: 300 })).toMatchObject({ originalRef: 'ch_1', amount: { amountMinor: 300n } });
+  });
+
+  it('2025+: invoice_payment.paid links its invoice to the PaymentIntent (else the Charge) and records nothing', () => {
+    const paid = (object: Record<string, unknown>) => normalizeStripe({ id: 'evt_ip', object: 'event', type: 'invoice_payment.paid', created: 1, data: { object: { id: 'inpay_1', object: 'invoice_payment', invoice: 'in_1', status: 'paid', amount_paid: 4900, currency: 'eur', ...object } } });
+    const byIntent = paid({ payment: { type: 'payment_intent', payment_intent: 'pi_1' } });
+    expect(byIntent).toMatchObject({ conversions: [], ignoredReason: null, links: [{ invoice: 'in_1', payment: 'pi_1', invoicePayment: 'inpay_1' }] });
+    expect(paid({ payment: { type: 'charge', charge: 'ch_1' }, invoice: { id: 'in_1', object: 'invoice' } }).links).toEqual([{ invoice: 'in_1', payment: 'ch_1', invoicePayment: 'inpay_1' }]);
+    // A preview shape with the ids at the top level.
+    expect(paid({ payment_intent: 'pi_2', charge: null }).links).toEqual([{ invoice: 'in_1', payment: 'pi_2', invoicePayment: 'inpay_1' }]);
+    // Nothing to link: a payment record, an open (unpaid) payment, no invoice.
+    for (const object of [{ payment: { type: 'payment_record', payment_record: 'pr_1' } }, { status: 'open', payment: { type: 'payment_intent', payment_intent: 'pi_1' } }, { invoice: null, payment: { type: 'payment_intent', payment_intent: 'pi_1' } }]) {
+      const n = paid(object);
+      expect(n.conversions).toEqual([]);
+      expect(n.links).toBeUndefined();
+      expect(n.ignoredReason).toBeTruthy();
+    }
+  });
+
+  it('2025+: an invoice carrying `payments` links each paid one; its sale keeps the invoice id, like its sibling event without them', () => {
+    const payments = { object: 'list', data: [
+      { id: 'inpay_a', object: 'invoice_payment', invoice: 'in_1', status: 'paid', payment: { type: 'payment_intent', payment_intent: 'pi_a' } },
+      { id: 'inpay_b', object: 'invoice_payment', invoice: 'in_1', status: 'paid', payment: { type: 'charge', charge: 'ch_b' } },
+      { id: 'inpay_c', object: 'invoice_payment', invoice: 'in_1', status: 'canceled', payment: { type: 'payment_intent', payment_intent: 'pi_c' } },
+    ] };
+    const withPayments = invoice({ payments });
+    expect(withPayments.links).toEqual([{ invoice: 'in_1', payment: 'pi_a', invoicePayment: 'inpay_a' }, { invoice: 'in_1', payment: 'ch_b', invoicePayment: 'inpay_b' }]);
+    expect(withPayments.conversions[0]).toMatchObject({ kind: 'sale', externalRef: 'in_1', idempotencyKey: 'stripe:sale:in_1' });
+    expect(invoice({}, 'invoice.payment_succeeded').conversions[0]).toMatchObject({ externalRef: 'in_1', idempotencyKey: 'stripe:sale:in_1' });
+    expect(invoice({}).links).toBeUndefined();
+    // Older shapes name the payment on the invoice itself: unchanged, no link needed.
+    expect(invoice({ payment_intent: 'pi_old', charge: 'ch_old' })).toMatchObject({ conversions: [{ externalRef: 'pi_old' }] });
+    expect(invoice({ payment_intent: 'pi_old' }).links).toBeUndefined();
   });
 
   it('a closed dispute that is neither won nor lost records nothing', () => {

@@ -5,10 +5,12 @@
  * which is what makes replays and out-of-order deliveries converge (docs/billing-webhooks.md).
  *
  * Reference scheme (`externalRef` of a sale = `originalRef` of what reverses it):
- * - Stripe: the PaymentIntent id when known (`pi_…`), else the Charge id (`ch_…`), else the
- *   Invoice / Checkout Session id. Refunds and disputes name their PaymentIntent, else their
- *   charge — matching the sale whichever arrives first. (2025+ invoices name neither unless
- *   `payments` is included: their refunds cannot be matched from the payload; documented.)
+ * - Stripe: the PaymentIntent id when the object names one (`pi_…`), else the Charge id (`ch_…`),
+ *   else the Invoice / Checkout Session id (an invoice's `payments` do not change it). Refunds and disputes name their PaymentIntent, else their
+ *   charge — matching the sale whichever arrives first. From API 2025-03-31 ("basil") invoices
+ *   name neither (unless `payments` is included) and charges no longer name their invoice: the
+ *   `invoice_payment.paid` event (and an invoice's `payments`) give `links` instead, which
+ *   billing/stripe-links.ts stores and follows so such a refund still finds its invoice's sale.
  *   Idempotency keys name the business object (`stripe:sale:in_…`), so `invoice.paid` and
  *   `invoice.payment_succeeded` for one invoice record one sale.
  * - Paddle: the transaction id (`txn_…`); adjustments reverse `transaction_id`.
@@ -31,6 +33,17 @@ export interface NormalizedEvent {
   conversions: BillingConversion[];
   /** Set when the event changes nothing for us (a type we don't use, a pending adjustment, no money). */
   ignoredReason: string | null;
+  /** Stripe (API 2025-03-31+): which PaymentIntent / Charge paid which invoice (billing/stripe-links.ts). */
+  links?: StripePaymentLink[];
+}
+
+/** An invoice ↔ payment link from an `invoice_payment` (the `invoice_payment.paid` event, or an invoice's `payments`). */
+export interface StripePaymentLink {
+  invoice: string;
+  /** The PaymentIntent (`pi_…`), else the Charge (`ch_…`): the id a refund or dispute of that payment names. */
+  payment: string;
+  /** The InvoicePayment id (`inpay_…`), when the payload has one. */
+  invoicePayment: string | null;
 }
 
 /** The body is not an event of that provider (no id / type): answered 400 and not stored. */
@@ -98,7 +111,27 @@ export const STRIPE_TYPES = [
   'charge.dispute.created',
   'charge.dispute.closed',
   'customer.subscription.deleted',
+  'invoice_payment.paid',
 ] as const;
+
+/**
+ * The links of paid InvoicePayments: `payment.payment_intent` (type `payment_intent`), else
+ * `payment.charge` (type `charge`: a charge without PaymentIntent); previews also put `payment_intent`
+ * / `charge` at the top level. A `payment_record` payment, or one not `paid`, links nothing.
+ */
+export function stripeInvoicePaymentLinks(payments: unknown[], invoiceId: string | null = null): StripePaymentLink[] {
+  const out: StripePaymentLink[] = [];
+  for (const p of payments.map(obj)) {
+    const status = str(p.status);
+    if (status !== null && status !== 'paid') continue;
+    const payment = obj(p.payment);
+    const invoice = ref(p.invoice) ?? invoiceId;
+    const target = ref(payment.payment_intent) ?? ref(p.payment_intent) ?? ref(payment.charge) ?? ref(p.charge);
+    if (!invoice || !target || !/^(pi|ch|py)_/.test(target)) continue;
+    if (!out.some((l) => l.invoice === invoice && l.payment === target)) out.push({ invoice, payment: target, invoicePayment: str(p.id) });
+  }
+  return out;
+}
 
 function stripeRecurring(billingReason: string | null): boolean | null {
   switch (billingReason) {
@@ -137,10 +170,15 @@ function normalizeStripeInvoice(o: Obj, eventCreated: Date | null): { conversion
   const lineSub = ref(firstLine.subscription) ?? ref(obj(obj(firstLine.parent).subscription_item_details).subscription);
   const subscriptionRef = ref(o.subscription) ?? ref(parentSub.subscription) ?? lineSub ?? null;
   const h = hints(o.metadata, legacySub.metadata, parentSub.metadata, ...lines.map((l) => l.metadata));
-  // 2025+ invoices drop `payment_intent` / `charge`; `payments` (when expanded) still names them.
+  // 2025+ invoices drop `payment_intent` / `charge`; `payments` (when expanded) still names them, but
+  // such a sale keeps the invoice id as its reference: `invoice.paid` and `invoice.payment_succeeded`
+  // of one invoice may differ in carrying `payments`, and the one sale must not depend on which came
+  // first. Its payments become links (stripe-links.ts) that lead their refunds to the invoice's sale.
+  const namedIntent = ref(o.payment_intent);
+  const namedCharge = ref(o.charge);
   const payment = obj(obj(arr(o.payments).map(obj)[0]).payment);
-  const paymentIntent = ref(o.payment_intent) ?? ref(payment.payment_intent);
-  const charge = ref(o.charge) ?? ref(payment.charge);
+  const paymentIntent = namedIntent ?? ref(payment.payment_intent);
+  const charge = namedCharge ?? ref(payment.charge);
   const occurredAt = unix(obj(o.status_transitions).paid_at) ?? unix(o.created) ?? eventCreated ?? new Date(0);
   const billingReason = str(o.billing_reason);
   const customer = { externalId: ref(o.customer), email: str(o.customer_email), name: str(o.customer_name), country: str(obj(o.customer_address).country) };
@@ -171,7 +209,7 @@ function normalizeStripeInvoice(o: Obj, eventCreated: Date | null): { conversion
       kind: 'sale',
       source: 'stripe',
       idempotencyKey: `stripe:sale:${invoiceId}`,
-      externalRef: paymentIntent ?? charge ?? invoiceId,
+      externalRef: namedIntent ?? namedCharge ?? invoiceId,
       originalRef: null,
       subscriptionRef,
       amount: { amountMinor: stripeAmount(paid, currency), currency },
@@ -236,7 +274,14 @@ export function normalizeStripe(event: unknown): NormalizedEvent {
     case 'invoice.paid':
     case 'invoice.payment_succeeded': {
       const r = normalizeStripeInvoice(o, created);
-      return done(r.conversion, r.reason);
+      const links = stripeInvoicePaymentLinks(arr(o.payments), str(o.id));
+      return links.length ? { ...done(r.conversion, r.reason), links } : done(r.conversion, r.reason);
+    }
+    case 'invoice_payment.paid': {
+      // No money of its own (the invoice's event records the sale): it names the payment that paid the invoice.
+      const links = stripeInvoicePaymentLinks([o]);
+      if (links.length === 0) return done(null, 'invoice payment without invoice, PaymentIntent or Charge, or not paid');
+      return { providerEventId: id, type, livemode, conversions: [], ignoredReason: null, links };
     }
     case 'charge.refunded': {
       const chargeId = str(o.id);

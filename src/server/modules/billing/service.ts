@@ -16,6 +16,7 @@ import type { BillingEventQuery, CreateBillingEndpointRequest, RotateSecretReque
 import { MalformedEvent, type NormalizedEvent, normalize, normalizedToJson } from './normalize.ts';
 import { billingEndpoint, billingEvent } from './schema.ts';
 import { PROVIDERS, type Provider, SIGNATURE_HEADER, verifySignature } from './signatures.ts';
+import { afterStripeConversions, beforeStripeConversions } from './stripe-links.ts';
 
 const SECRET_PURPOSE = 'billing_webhook_secret';
 /** Largest webhook body accepted (Stripe caps events well below this). */
@@ -323,16 +324,20 @@ async function applyEvent(tx: Tx, endpoint: EndpointRow, provider: Provider, n: 
   if (badCurrency?.amount) {
     status = 'failed';
     reason = `${badCurrency.amount.currency} is not an ISO 4217 currency`;
-  } else if (n.conversions.length > 0) {
+  } else if (n.conversions.length > 0 || n.links?.length) {
     try {
-      const results = await tx.transaction(async (sp) => {
+      const { results, followed } = await tx.transaction(async (sp) => {
+        // Stripe: invoice ↔ payment links, so refunds of 2025-03-31+ invoices find their sale (stripe-links.ts).
+        const plan = provider === 'stripe' ? await beforeStripeConversions(sp, workspaceId, n) : null;
         const out = [];
-        for (const c of n.conversions) out.push(await recordConversion(sp, workspaceId, { ...c, programId: endpoint.programId }));
-        return out;
+        for (const c of plan?.conversions ?? n.conversions) out.push(await recordConversion(sp, workspaceId, { ...c, programId: endpoint.programId }));
+        return { results: out, followed: plan ? await afterStripeConversions(sp, workspaceId, plan) : [] };
       });
       for (const r of results) conversionIds.push(r.id);
-      status = results.every((r) => r.status === 'unattributed') ? 'unattributed' : 'applied';
+      for (const id of followed) if (!conversionIds.includes(id)) conversionIds.push(id);
+      status = results.length > 0 && results.every((r) => r.status === 'unattributed') ? 'unattributed' : 'applied';
       reason = status === 'unattributed' ? 'no partner matched this customer: attribute the conversion manually' : results.some((r) => !r.created) ? 'the conversion was already recorded from another event of the same payment' : null;
+      if (results.length === 0) reason = followed.length ? `linked the invoice to its payment; ${followed.length} earlier refund(s) or dispute(s) now reverse the invoice's sale` : 'linked the invoice to its payment (no conversion of its own)';
     } catch (error) {
       if (!(error instanceof AppError) || error.code === 'internal') throw error;
       status = 'failed';

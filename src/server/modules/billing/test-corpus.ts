@@ -59,6 +59,20 @@ function stripeMockEvents(): CorpusEvent[] {
     parent: { type: 'subscription_details', quote_details: null, subscription_details: { subscription: 'sub_1Pgc6rB7WZ01zgkWNy0Cn5nw', metadata: { openprm_partner: 'corpus-partner' } } },
   };
   const charge = r.charge;
+  // No corpus has an `invoice_payment.paid` payload: its object is stripe-mock's `invoice_payment`
+  // example (generated from Stripe's OpenAPI spec) with the ids and amounts of a paid invoice.
+  const invoicePayment = (id: string, invoiceId: string, paymentIntent: string, amount: number) => ({
+    ...r.invoice_payment,
+    id,
+    invoice: invoiceId,
+    currency: 'usd',
+    amount_paid: amount,
+    amount_requested: amount,
+    livemode: false,
+    status: 'paid',
+    payment: { type: 'payment_intent', payment_intent: paymentIntent },
+    status_transitions: { canceled_at: null, paid_at: 1721954100 },
+  });
   return [
     envelope('checkout.session.completed', r['checkout.session']),
     envelope('checkout.session.completed', { ...r['checkout.session'], id: 'cs_sm_paid', status: 'complete', payment_status: 'paid', amount_total: 4200, currency: 'usd', client_reference_id: 'corpus-partner', customer: 'cus_sm_checkout', customer_details: { email: 'checkout-buyer@example.com' } }, {}, 'paid'),
@@ -72,6 +86,13 @@ function stripeMockEvents(): CorpusEvent[] {
     envelope('charge.dispute.created', r.dispute),
     envelope('charge.dispute.closed', { ...r.dispute, status: 'lost' }, {}, 'lost'),
     envelope('customer.subscription.deleted', { ...r.subscription, status: 'canceled' }),
+    // 2025-03-31+: basil invoices and charges do not name each other. `invoice_payment.paid` (or an
+    // invoice carrying `payments`) says which PaymentIntent paid which invoice; the refund and the
+    // dispute below name only the PaymentIntent and must reverse the invoices' sales above.
+    envelope('invoice_payment.paid', invoicePayment('inpay_sm_cycle', 'in_sm_paid_cycle', 'pi_sm_cycle', 1000), {}, 'cycle'),
+    envelope('charge.refunded', { ...charge, id: 'ch_sm_cycle', amount: 1000, amount_captured: 1000, amount_refunded: 250, refunded: false, payment_intent: 'pi_sm_cycle' }, { previous_attributes: { amount_refunded: 0 } }, 'of_cycle'),
+    envelope('invoice.paid', { ...paidInvoice, id: 'in_sm_paid_create', billing_reason: 'subscription_create', payments: { object: 'list', data: [invoicePayment('inpay_sm_create', 'in_sm_paid_create', 'pi_sm_create', 1000)], has_more: false } }, {}, 'create_payments'),
+    envelope('charge.dispute.created', { ...r.dispute, id: 'dp_sm_create', charge: 'ch_sm_create', payment_intent: 'pi_sm_create', status: 'needs_response' }, {}, 'of_create'),
   ];
 }
 

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../../platform/db.ts';
 import { emit } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
@@ -384,4 +384,79 @@ async function existingByKey(tx: Executor, workspaceId: string, key: string): Pr
     .where(and(eq(conversion.workspaceId, workspaceId), eq(conversion.idempotencyKey, key)));
   if (!row) return null;
   return { id: row.id, created: false, partnerId: row.partnerId, status: row.partnerId ? 'pending' : 'unattributed' };
+}
+
+// ── Reversals that learn their sale later ──
+
+const REVERSAL_KINDS: ConversionKind[] = ['refund', 'dispute_opened', 'dispute_won', 'dispute_lost'];
+
+/** A sale as the refunds and disputes that reverse it follow it. */
+export interface SaleRef {
+  id: string;
+  externalRef: string | null;
+  partnerId: string | null;
+  programId: string | null;
+  linkId: string | null;
+}
+
+/** The sale recorded under this idempotency key (e.g. a billing provider's `stripe:sale:in_…`), or null. */
+export async function saleByKey(tx: Executor, workspaceId: string, idempotencyKey: string): Promise<SaleRef | null> {
+  const [row] = await tx
+    .select({ id: conversion.id, externalRef: conversion.externalRef, partnerId: conversion.partnerId, programId: conversion.programId, linkId: conversion.linkId })
+    .from(conversion)
+    .where(and(eq(conversion.workspaceId, workspaceId), eq(conversion.idempotencyKey, idempotencyKey), eq(conversion.kind, 'sale')));
+  return row ?? null;
+}
+
+/** Those of `refs` that are a sale's externalRef: a refund or dispute naming one finds its sale directly. */
+export async function refsWithSale(tx: Executor, workspaceId: string, refs: string[]): Promise<Set<string>> {
+  if (refs.length === 0) return new Set();
+  const rows = await tx
+    .selectDistinct({ ref: conversion.externalRef })
+    .from(conversion)
+    .where(and(eq(conversion.workspaceId, workspaceId), eq(conversion.kind, 'sale'), inArray(conversion.externalRef, refs)));
+  return new Set(rows.map((r) => r.ref).filter((r): r is string => r !== null));
+}
+
+/**
+ * Refunds and disputes of `source` that name one of `refs` — a payment the provider told us later
+ * belongs to `sale` (e.g. a Stripe PaymentIntent that paid an invoice) — are re-pointed at the
+ * sale (`originalRef` := its externalRef, the name they had kept in `details.originalRefNamed`),
+ * and an unattributed one follows the sale's partner, as if it had arrived after the sale. The
+ * commission accrual then reverses the sale's commission (or retries a 'waiting_original' one).
+ * Idempotent: a replay finds nothing left to re-point. Emits 'conversion.attributed' for each.
+ * Returns their ids. Call inside a transaction.
+ */
+export async function followSale(tx: Tx, workspaceId: string, source: ConversionSource, refs: string[], sale: SaleRef, note: Record<string, unknown> = {}): Promise<string[]> {
+  const target = sale.externalRef;
+  const from = refs.filter((r) => r !== target);
+  if (!target || from.length === 0) return [];
+  const rows = await tx
+    .select({ id: conversion.id, partnerId: conversion.partnerId, accrualStatus: conversion.accrualStatus, originalRef: conversion.originalRef })
+    .from(conversion)
+    .where(and(eq(conversion.workspaceId, workspaceId), eq(conversion.source, source), inArray(conversion.kind, REVERSAL_KINDS), inArray(conversion.originalRef, from)))
+    .orderBy(conversion.id)
+    .for('update');
+  for (const row of rows) {
+    const attribute = !row.partnerId && row.accrualStatus === 'unattributed' && sale.partnerId !== null && sale.programId !== null;
+    const details: Record<string, unknown> = { originalRefNamed: row.originalRef, ...note };
+    if (attribute) details.attribution = { via: 'original_sale', linkId: sale.linkId, clickId: null };
+    await tx
+      .update(conversion)
+      .set({
+        originalRef: target,
+        details: sql`${conversion.details} || ${JSON.stringify(details)}::jsonb`,
+        ...(attribute ? { partnerId: sale.partnerId, programId: sale.programId, linkId: sale.linkId, accrualStatus: 'pending' } : {}),
+      })
+      .where(eq(conversion.id, row.id));
+    await emit(tx, workspaceId, 'conversion.attributed', {
+      conversionId: row.id,
+      partnerId: attribute ? sale.partnerId : row.partnerId,
+      programId: attribute ? sale.programId : null,
+      accrualStatus: attribute ? 'pending' : row.accrualStatus,
+      originalRef: target,
+      followedSale: sale.id,
+    });
+  }
+  return rows.map((r) => r.id);
 }
