@@ -21,4 +21,17 @@ describe('ids', () => {
     expect(time).toBeGreaterThanOrEqual(before);
     expect(time - before).toBeLessThan(1000);
   });
+
+  it('carry 80 random bits that differ between bursts and count up within one', () => {
+    const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+    const value = (text: string) => [...text].reduce((t, ch) => t * 32n + BigInt(alphabet.indexOf(ch)), 0n);
+    const at = Date.now() + 10_000;
+    const [a, b] = [ulid(at), ulid(at)];
+    expect(value(b.slice(10)) - value(a.slice(10))).toBe(1n);
+    const c = ulid(at + 1);
+    expect(c.slice(10)).not.toBe(a.slice(10));
+    // Over many bursts every character position takes many values (the bits are random, not zero-padded).
+    const bodies = Array.from({ length: 600 }, (_, i) => ulid(at + 2 + i).slice(10));
+    for (let pos = 0; pos < 16; pos++) expect(new Set(bodies.map((x) => x[pos])).size).toBeGreaterThan(pos === 0 ? 4 : 20);
+  });
 });

@@ -72,15 +72,15 @@ interface ConvRow {
   country: string | null;
   ip: string | null;
   user_agent: string | null;
-  occurred_at: string;
+  /** Epoch milliseconds (a number on both drivers: cheaper to read than a formatted time). */
+  occurred_ms: number;
   customer_email: string | null;
-  click_at: string | null;
+  click_ms: number | null;
   accrual_status: string;
 }
 
 /** A timestamptz column as an ISO 8601 UTC string (parsed the same on both drivers). */
 const iso = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
-const asDate = (v: string | Date) => (v instanceof Date ? v : new Date(v));
 const moneyOf = (minor: string | null, currency: string | null): Money | null => (minor !== null && currency ? { amountMinor: BigInt(minor), currency } : null);
 
 /**
@@ -96,9 +96,9 @@ const CONV_COLUMNS = sql`select c.id,
     coalesce(c.program_id, (select e.program_id from enrollment e where e.workspace_id = c.workspace_id and e.partner_id = c.partner_id order by e.created_at, e.id limit 1)) as program_id,
     c.partner_id, c.customer_id, c.click_id, c.kind, c.external_ref, c.original_ref, c.amount_minor::text as amount_minor, c.currency,
     c.product, c.is_recurring, coalesce(c.country, cu.country) as country, c.ip, c.user_agent,
-    to_char(c.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as occurred_at,
+    floor(extract(epoch from c.occurred_at) * 1000)::float8 as occurred_ms,
     cu.email as customer_email,
-    (select to_char(k.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') from click k where k.id = c.click_id) as click_at,
+    (select floor(extract(epoch from k.occurred_at) * 1000)::float8 from click k where k.id = c.click_id) as click_ms,
     c.accrual_status`;
 const CONV_SELECT = sql`${CONV_COLUMNS} from conversion c left join customer cu on cu.id = c.customer_id`;
 
@@ -190,8 +190,15 @@ function addUsage(out: Map<string, Map<string, bigint>>, partnerId: string, prog
   }
 }
 
+const cappedRuleIdsOf = new WeakMap<PlanDocument, string[]>();
+/** The ids of the plan's rules with a per-period cap (once per parsed plan document). */
 function cappedRuleIds(doc: PlanDocument): string[] {
-  return doc.rules.filter((r) => r.caps?.perPartnerPerPeriod).map((r) => r.id);
+  let ids = cappedRuleIdsOf.get(doc);
+  if (!ids) {
+    ids = doc.rules.filter((r) => r.caps?.perPartnerPerPeriod).map((r) => r.id);
+    cappedRuleIdsOf.set(doc, ids);
+  }
+  return ids;
 }
 
 function holdUntil(earnedAt: Date, holdDays: number, at: Date): Date {
@@ -284,8 +291,8 @@ function signalsFor(r: ConvRow, doc: PlanDocument, f: FraudContext): FraudSignal
     else if (f.partnerEmails.get(partnerId)?.has(email)) out.push({ flag: 'self_referral', detail: 'customer email is the email of a user of this partner' });
   }
   if (r.ip && f.duplicateIps.has(`${partnerId}|${r.ip}`)) out.push({ flag: 'duplicate_ip', detail: `IP ${r.ip} is shared by several customers of this partner` });
-  if (r.click_at) {
-    const seconds = (asDate(r.occurred_at).getTime() - asDate(r.click_at).getTime()) / 1000;
+  if (r.click_ms !== null) {
+    const seconds = (Number(r.occurred_ms) - Number(r.click_ms)) / 1000;
     if (seconds >= 0 && seconds < doc.fraud.minClickToConversionSeconds) {
       out.push({ flag: 'fast_conversion', detail: `converted ${seconds.toFixed(1)} s after the click (minimum ${doc.fraud.minClickToConversionSeconds} s)` });
     }
@@ -440,7 +447,7 @@ async function processBatch(tx: Executor, ws: string, batch: ConvRow[], stats: A
     const withPlan = sales.filter((r) => plans.has(r.program_id as string));
     for (const r of sales) if (!plans.has(r.program_id as string)) statuses.set(r.id, 'no_plan');
     if (withPlan.length > 0) {
-      const minAt = withPlan.reduce((m, r) => Math.min(m, asDate(r.occurred_at).getTime()), Number.POSITIVE_INFINITY);
+      const minAt = withPlan.reduce((m, r) => Math.min(m, Number(r.occurred_ms)), Number.POSITIVE_INFINITY);
       const lookback = new Date(minAt - 90 * DAY_MS);
       const docs = [...plans.values()].map((p) => p.document);
       const needsBonuses = docs.some((d) => d.bonuses.length > 0);
@@ -464,9 +471,9 @@ async function processBatch(tx: Executor, ws: string, batch: ConvRow[], stats: A
       const firstSales = await timed(
         'first-sales',
         customerIds.length
-          ? rows<{ customer_id: string; first_at: string }>(
+          ? rows<{ customer_id: string; first_ms: number }>(
               tx,
-              sql`select customer_id, to_char(min(occurred_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as first_at from conversion
+              sql`select customer_id, floor(extract(epoch from min(occurred_at)) * 1000)::float8 as first_ms from conversion
                 where workspace_id = ${ws} and kind = 'sale' and customer_id = ${jsonList(customerIds)} group by customer_id`,
             )
           : Promise.resolve([]),
@@ -474,7 +481,7 @@ async function processBatch(tx: Executor, ws: string, batch: ConvRow[], stats: A
       const fraud = await timed('fraud', fraudContext(tx, ws, withPlan, lookback, cache));
       const evalStarted = performance.now();
       for (const id of customerIds) cache.firstSale.set(id, null);
-      for (const f of firstSales) cache.firstSale.set(f.customer_id, asDate(f.first_at));
+      for (const f of firstSales) cache.firstSale.set(f.customer_id, new Date(Number(f.first_ms)));
       const firstSaleAt = cache.firstSale;
       const entries: NewEntry[] = [];
       for (const r of withPlan) {
@@ -482,9 +489,7 @@ async function processBatch(tx: Executor, ws: string, batch: ConvRow[], stats: A
         const partnerId = r.partner_id as string;
         const programId = r.program_id as string;
         const usageKey = `${partnerId}|${programId}`;
-        const granted = new Set<string>();
-        for (const trig of ['first_sale', 'first_won_deal']) if (bonuses.has(`bonus:${trig}:${programId}:${partnerId}`)) granted.add(trig);
-        const occurredAt = asDate(r.occurred_at);
+        const occurredAt = new Date(Number(r.occurred_ms));
         const facts: ConversionFacts = {
           conversionId: r.id,
           kind: r.kind as 'sale' | 'lead',
@@ -498,7 +503,8 @@ async function processBatch(tx: Executor, ws: string, batch: ConvRow[], stats: A
           customerFirstSaleAt: r.customer_id ? (firstSaleAt.get(r.customer_id) ?? null) : null,
           tier: tiers.get(usageKey) ?? null,
           capUsage: usage.get(usageKey),
-          bonusesGranted: granted,
+          // Read through to the run's set (a bonus granted earlier in this batch counts), without a set per conversion.
+          bonusesGranted: { has: (trigger: string) => bonuses.has(`bonus:${trigger}:${programId}:${partnerId}`) },
         };
         const lines = evaluateConversion(plan, facts);
         statuses.set(r.id, 'accrued');
@@ -507,13 +513,13 @@ async function processBatch(tx: Executor, ws: string, batch: ConvRow[], stats: A
         // The facts the lines were computed from (their explanation is rendered from them when read).
         const stored = storedFactsOf(plan, facts, lines);
         const capped = cappedRuleIds(plan.document);
-        lines.forEach((line, i) => {
+        for (let i = 0; i < lines.length; i++) {
+          const line = lines[i];
           if (line.kind === 'bonus') bonuses.add(line.idempotencyKey);
           if (capped.includes(line.ruleId)) addUsage(usage, partnerId, programId, line.ruleId, line.amount.currency, occurredAt, line.amount.amountMinor);
-          const explanation: StoredExplanation = { facts: stored[i] };
-          if (signals.length) explanation.signals = signals;
+          const explanation: StoredExplanation = signals.length ? { facts: stored[i], signals } : { facts: stored[i] };
           entries.push(lineToEntry(ws, programId, plan, line, { sourceType: 'conversion', sourceId: r.id, conversionId: r.id, dealId: null, earnedAt: occurredAt, at, signals, explanation }));
-        });
+        }
       }
       if (PROFILE) accrualProfile.set('evaluate', (accrualProfile.get('evaluate') ?? 0) + performance.now() - evalStarted);
       // Not `stats.entries += await …`: that reads the total before the await, and two workers share it.
@@ -576,7 +582,7 @@ function lineToEntry(
     currency: line.amount.currency,
     status: 'pending',
     holdUntil: holdUntil(o.earnedAt, plan.document.holdDays, o.at),
-    flags: [...new Set(o.signals.map((s) => s.flag))],
+    flags: o.signals.length ? [...new Set(o.signals.map((s) => s.flag))] : [],
     explanation,
     earnedAt: o.earnedAt,
   };

@@ -66,8 +66,8 @@ export interface ConversionFacts {
   tier: TierRef | null;
   /** Already used under a per-period cap: key `${ruleId}|${periodKey}|${currency}` → minor units. */
   capUsage?: ReadonlyMap<string, bigint>;
-  /** Onboarding bonus triggers already granted to this partner in this program. */
-  bonusesGranted?: ReadonlySet<string>;
+  /** Onboarding bonus triggers already granted to this partner in this program (only `has` is asked). */
+  bonusesGranted?: Pick<ReadonlySet<string>, 'has'>;
 }
 
 export interface DealCreditFacts {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../platform/ids.ts';
 import { type TestApp, call, createTestApp, ownerWithWorkspace } from '../../test/harness.ts';
 import { makePartner } from '../deals/test-fixtures.ts';
-import { type NewEntry, insertEntries, pgArray, rows } from './ledger.ts';
+import { type NewEntry, insertEntries, insertEntriesCount, pgArray, rows } from './ledger.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -98,5 +98,47 @@ describe('ledger array encoding', () => {
         approved: e.approvedAt ? e.approvedAt.toISOString() : null,
       });
     }
+  });
+
+  it('stores every millisecond timestamp exactly, to the microsecond, from 1970 to 2200', async () => {
+    const vendor = await ownerWithWorkspace(t, 'Clock Co');
+    const programId = (await call(t, 'POST', '/api/v1/programs', { ...vendor.as, body: { name: 'Affiliates', partnerType: 'affiliate', currency: 'USD', status: 'active' } })).body.id as string;
+    const partnerId = await makePartner(t, vendor.as, 'Northwind', programId);
+    // Spread over 230 years with every millisecond remainder 0…999 at least once.
+    const times = Array.from({ length: 2000 }, (_, i) => Math.floor((i * 7_258_118_400_000) / 2000) - (Math.floor((i * 7_258_118_400_000) / 2000) % 1000) + (i % 1000));
+    const list: NewEntry[] = times.map((ms, i) => ({
+      id: newId('commissionEntry'),
+      workspaceId: vendor.workspaceId,
+      programId,
+      partnerId,
+      planId: null,
+      ruleId: null,
+      kind: 'commission',
+      sourceType: 'manual',
+      sourceId: `src_${i}`,
+      conversionId: null,
+      dealId: null,
+      reversesEntryId: null,
+      idempotencyKey: `clock:${i}`,
+      baseMinor: null,
+      rateBp: null,
+      amountMinor: 1n,
+      currency: 'USD',
+      status: 'pending',
+      holdUntil: new Date(ms + 1),
+      flags: [],
+      explanation: {},
+      earnedAt: new Date(ms),
+    }));
+    expect(await insertEntriesCount(t.services.db, list)).toBe(list.length);
+    const back = await rows<{ key: string; earned: string; hold: string }>(
+      t.services.db,
+      sql`select idempotency_key as key, (extract(epoch from earned_at) * 1000000)::bigint::text as earned, (extract(epoch from hold_until) * 1000000)::bigint::text as hold
+        from commission_entry where workspace_id = ${vendor.workspaceId}`,
+    );
+    const byKey = new Map(back.map((r) => [r.key, r]));
+    times.forEach((ms, i) => {
+      expect(byKey.get(`clock:${i}`)).toEqual({ key: `clock:${i}`, earned: `${BigInt(ms) * 1000n}`, hold: `${BigInt(ms + 1) * 1000n}` });
+    });
   });
 });
