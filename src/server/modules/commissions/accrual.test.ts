@@ -92,6 +92,27 @@ describe('accrual from conversions', () => {
     expect(JSON.stringify(commission.find((e) => e.amount_minor === '2000')?.explanation)).toContain('cap_per_period');
   });
 
+  it('two accrual runs at once (a job and a manual run) keep a per-period cap: neither run works from a stale view of the other', async () => {
+    const s = await setup('Two Runs Co', {
+      rules: [{ id: 'capped', name: 'Capped', type: 'percentage', rateBp: 5000, duration: { type: 'lifetime' }, caps: { perPartnerPerPeriod: { amount: { amountMinor: '12000', currency: 'USD' }, period: 'month' } } }],
+    });
+    const at = Date.UTC(2026, 4, 3);
+    for (let i = 0; i < 8; i++) {
+      await record(t, s.ws, { partnerCode: s.partnerId, externalRef: `run_${i}`, occurredAt: new Date(at + i * 1000), customer: { externalId: `c${i}` }, amount: { amountMinor: 10_000n, currency: 'USD' } });
+    }
+    // Batches of one: the two runs' batches interleave, each run keeping its own per-run caches.
+    const [a, b] = await Promise.all([
+      accruePending(t.services.db, s.ws, { batchSize: 1, workers: 1 }),
+      accruePending(t.services.db, s.ws, { batchSize: 1, workers: 1 }),
+    ]);
+    expect(a.processed + b.processed).toBe(8);
+    expect(a.processed).toBeGreaterThan(0);
+    expect(b.processed).toBeGreaterThan(0);
+    const entries = await ledger(t, s.ws);
+    expect(sums(entries)).toBe(12_000n);
+    expect(entries.map((e) => e.amount_minor).sort()).toEqual(['2000', '5000', '5000']);
+  });
+
   it('two workers (lanes by partner) write exactly the ledger of one, caps, bonuses and refunds included', async () => {
     const document = {
       rules: [{ id: 'capped', name: 'Capped', type: 'percentage', rateBp: 5000, duration: { type: 'lifetime' }, caps: { perPartnerPerPeriod: { amount: { amountMinor: '12000', currency: 'USD' }, period: 'month' } } }],

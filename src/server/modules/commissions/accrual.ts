@@ -217,8 +217,11 @@ interface FraudContext {
 
 /**
  * Per-run caches: each partner's fraud facts, cap usage and granted bonuses, and each customer's
- * first sale, are read once per accrual run (runs of a workspace are serialized) and kept up to
- * date in memory as the run writes lines.
+ * first sale, are read once per accrual run (per worker) and kept up to date in memory as the run
+ * writes lines. Batches of one lane group are serialized by its advisory lock, but two runs (a job
+ * and a manual run, or two processes) can interleave their batches: each batch compares the lane
+ * counters with those after its run's previous batch and starts the caches afresh when someone
+ * else wrote in between (`laneGenerations`).
  */
 interface RunCache {
   fraud: FraudContext;
@@ -228,6 +231,8 @@ interface RunCache {
   bonuses: Set<string>;
   bonusesLoaded: Set<string>;
   firstSale: Map<string, Date | null>;
+  /** The lane counters (`laneGenerations`) after this run's last batch; null before the first. */
+  generations: string | null;
 }
 
 const newRunCache = (): RunCache => ({
@@ -238,6 +243,7 @@ const newRunCache = (): RunCache => ({
   bonuses: new Set(),
   bonusesLoaded: new Set(),
   firstSale: new Map(),
+  generations: null,
 });
 
 async function fraudContext(db: Executor, workspaceId: string, batch: ConvRow[], since: Date, cache: RunCache): Promise<FraudContext> {
@@ -329,11 +335,14 @@ export async function accruePending(db: Db, workspaceId?: string, options: { bat
       for (;;) {
         const n = await timed('batch', () => db.transaction(async (tx) => timed('inner', async () => {
           await timed('lock', lockLanes(tx, ws, workers, k));
+          // Anyone else who wrote lines for these lanes since our last batch makes our caches stale.
+          if ((await laneGenerations(tx, ws, workers, k)) !== cache.generations) Object.assign(cache, newRunCache());
           const batch = await timed(
             'select',
             claimBatch(tx, ws, batchSize, workers, k),
           );
           await processBatch(tx, ws, batch.rows, stats, cache);
+          cache.generations = await laneGenerations(tx, ws, workers, k);
           return batch.claimed;
         })));
         if (n < batchSize) break;
@@ -412,6 +421,20 @@ async function lockLanes(tx: Executor, workspaceId: string, workers: number, k: 
   for (let j = 0; j < LANE_LOCKS; j++) {
     if (j % workers === k) await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`commission-accrual:${workspaceId}:${j}`}))`);
   }
+}
+
+/**
+ * The counters of the lane locks this worker holds (`commissionAccrualGeneration`, bumped by a
+ * trigger whenever lines are inserted for their partners), as one comparable string.
+ */
+async function laneGenerations(tx: Executor, workspaceId: string, workers: number, k: number): Promise<string> {
+  const locks = Array.from({ length: LANE_LOCKS }, (_, j) => j).filter((j) => j % workers === k);
+  const list = await rows<{ lane_lock: number; generation: string }>(
+    tx,
+    sql`select lane_lock, generation::text as generation from commission_accrual_generation
+      where workspace_id = ${workspaceId} and lane_lock = any(${`{${locks.join(',')}}`}::smallint[]) order by lane_lock`,
+  );
+  return locks.map((j) => list.find((r) => Number(r.lane_lock) === j)?.generation ?? '0').join(',');
 }
 
 async function lockWorkspace(tx: Executor, workspaceId: string) {

@@ -117,3 +117,23 @@ export const commissionAccrualQueue = pgTable(
   },
   (t) => [primaryKey({ name: 'commission_accrual_queue_pk', columns: [t.workspaceId, t.occurredAt, t.conversionId] })],
 );
+
+/**
+ * A counter per workspace and accrual lane lock (`LANE_LOCKS` in accrual.ts: a partner's lock is
+ * `abs(hashtext(partner_id) % 64) % 2`, the queue lane mod 2), bumped by a statement trigger on `commission_entry`
+ * (migration 0021) whenever lines are inserted for partners under that lock. An accrual run keeps
+ * caches across its batches (cap usage, granted bonuses, fraud facts, first sales); at each batch
+ * it compares the counters with what it saw after its own last batch, and reloads when anyone else
+ * — another run, a won deal, a manual line — wrote in between, so two runs at once cannot work
+ * from a stale view of each other (a cap paid twice).
+ */
+export const commissionAccrualGeneration = pgTable(
+  'commission_accrual_generation',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    laneLock: smallint('lane_lock').notNull(),
+    generation: bigint('generation', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ name: 'commission_accrual_generation_pk', columns: [t.workspaceId, t.laneLock] })],
+);
+
