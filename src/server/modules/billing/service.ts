@@ -16,7 +16,7 @@ import type { BillingEventQuery, CreateBillingEndpointRequest, RotateSecretReque
 import { MalformedEvent, type NormalizedEvent, normalize, normalizedToJson } from './normalize.ts';
 import { billingEndpoint, billingEvent } from './schema.ts';
 import { PROVIDERS, type Provider, SIGNATURE_HEADER, verifySignature } from './signatures.ts';
-import { afterStripeConversions, beforeStripeConversions } from './stripe-links.ts';
+import { afterStripeConversions, beforeStripeConversions, stripeLinkReason } from './stripe-links.ts';
 
 const SECRET_PURPOSE = 'billing_webhook_secret';
 /** Largest webhook body accepted (Stripe caps events well below this). */
@@ -337,7 +337,7 @@ async function applyEvent(tx: Tx, endpoint: EndpointRow, provider: Provider, n: 
       for (const id of followed) if (!conversionIds.includes(id)) conversionIds.push(id);
       status = results.length > 0 && results.every((r) => r.status === 'unattributed') ? 'unattributed' : 'applied';
       reason = status === 'unattributed' ? 'no partner matched this customer: attribute the conversion manually' : results.some((r) => !r.created) ? 'the conversion was already recorded from another event of the same payment' : null;
-      if (results.length === 0) reason = followed.length ? `linked the invoice to its payment; ${followed.length} earlier refund(s) or dispute(s) now reverse the invoice's sale` : 'linked the invoice to its payment (no conversion of its own)';
+      if (results.length === 0) reason = stripeLinkReason(n.links ?? [], followed.length);
     } catch (error) {
       if (!(error instanceof AppError) || error.code === 'internal') throw error;
       status = 'failed';

@@ -335,7 +335,7 @@ describe.skipIf(!corporaAvailable())('Stripe 2025-03-31+: a refund or dispute of
     expect(linked).toMatchObject({ status: 'applied', conversionIds: refund.conversionIds });
     const [row] = await select(sql`select status, reason, normalized from billing_event where id = ${linked.eventId}`);
     expect(row).toMatchObject({ status: 'applied', normalized: [] });
-    expect(String(row.reason)).toContain('1 earlier refund');
+    expect(row.reason).toBe("linked in_L5 ← pi_L5 (no conversion of its own); 1 earlier refund(s) or dispute(s) now reverse the invoice's sale");
     const before = [await conversions(w), await links(w)];
     expect(await send(w, linkBody)).toMatchObject({ status: 'duplicate', eventId: linked.eventId, conversionIds: refund.conversionIds });
     // The same link from another event (an invoice carrying `payments`) changes nothing either.
@@ -350,7 +350,9 @@ describe.skipIf(!corporaAvailable())('Stripe 2025-03-31+: a refund or dispute of
     const w = await world('Ambiguous');
     await send(w, event('evt_paid_a', 'invoice.paid', invoice('in_L6a', w.code)));
     await send(w, event('evt_paid_b', 'invoice.paid', invoice('in_L6b', w.code, { customer: 'cus_in_L6a' })));
-    await send(w, event('evt_link_a', 'invoice_payment.paid', invoicePayment('in_L6a', { type: 'payment_intent', payment_intent: 'pi_L6' })));
+    const linkA = await send(w, event('evt_link_a', 'invoice_payment.paid', invoicePayment('in_L6a', { type: 'payment_intent', payment_intent: 'pi_L6' })));
+    expect(linkA).toMatchObject({ status: 'applied', conversionIds: [] });
+    expect((await select(sql`select reason from billing_event where id = ${linkA.eventId}`))[0].reason).toBe('linked in_L6a ← pi_L6 (no conversion of its own); no earlier refund or dispute was waiting for it');
     await send(w, event('evt_link_b', 'invoice_payment.paid', invoicePayment('in_L6b', { type: 'payment_intent', payment_intent: 'pi_L6' })));
     const refund = await send(w, refundEvent('evt_refund', refundedCharge('ch_L6', 'pi_L6', 300, 0)));
     expect(refund.status).toBe('unattributed');

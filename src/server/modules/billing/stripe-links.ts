@@ -125,3 +125,10 @@ export async function afterStripeConversions(tx: Tx, workspaceId: string, plan: 
   }
   return out;
 }
+
+/** The reason shown for a delivery that only linked (`invoice_payment.paid`): what it linked and what it led to its sale. */
+export function stripeLinkReason(links: StripePaymentLink[], followed: number): string {
+  const named = links.map((l) => `${l.invoice} ← ${l.payment}`).join(', ');
+  const led = followed === 0 ? 'no earlier refund or dispute was waiting for it' : `${followed} earlier refund(s) or dispute(s) now reverse the invoice's sale`;
+  return `linked ${named} (no conversion of its own); ${led}`;
+}
