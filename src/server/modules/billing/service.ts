@@ -4,7 +4,7 @@ import { audit, diff } from '../../platform/audit.ts';
 import type { Config } from '../../platform/config.ts';
 import type { TxContext, WorkspaceContext } from '../../platform/context.ts';
 import type { Db, Executor, Tx } from '../../platform/db.ts';
-import { type SecretBox, maskTail } from '../../platform/encryption.ts';
+import { maskTail, type SecretBox } from '../../platform/encryption.ts';
 import { AppError, invalid, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Logger } from '../../platform/logger.ts';
@@ -13,7 +13,8 @@ import { toPage } from '../../platform/pagination.ts';
 import { program } from '../programs/schema.ts';
 import { recordConversion } from '../tracking/conversions.ts';
 import type { BillingEventQuery, CreateBillingEndpointRequest, RotateSecretRequest, UpdateBillingEndpointRequest } from './contract.ts';
-import { MalformedEvent, type NormalizedEvent, normalize, normalizedToJson } from './normalize.ts';
+import { applyLemonSqueezy, type LsqOutcome, lockLemonSqueezy } from './lemonsqueezy-first-payment.ts';
+import { type BillingConversion, MalformedEvent, type NormalizedEvent, normalize, normalizedToJson } from './normalize.ts';
 import { billingEndpoint, billingEvent } from './schema.ts';
 import { PROVIDERS, type Provider, SIGNATURE_HEADER, verifySignature } from './signatures.ts';
 import { afterStripeConversions, beforeStripeConversions, stripeLinkReason } from './stripe-links.ts';
@@ -288,6 +289,8 @@ export async function receiveWebhook(deps: BillingDeps & { log: Logger }, req: W
 
 async function applyEvent(tx: Tx, endpoint: EndpointRow, provider: Provider, n: NormalizedEvent, payload: Record<string, unknown>): Promise<WebhookReceipt> {
   const workspaceId = endpoint.workspaceId;
+  // Lemon Squeezy: an order, its subscription and its initial invoice are decided one delivery at a time (lemonsqueezy-first-payment.ts).
+  if (provider === 'lemonsqueezy') await lockLemonSqueezy(tx, workspaceId);
   const id = newId('billingEvent');
   const inserted = await tx
     .insert(billingEvent)
@@ -324,6 +327,24 @@ async function applyEvent(tx: Tx, endpoint: EndpointRow, provider: Provider, n: 
   if (badCurrency?.amount) {
     status = 'failed';
     reason = `${badCurrency.amount.currency} is not an ISO 4217 currency`;
+  } else if (provider === 'lemonsqueezy') {
+    // The first payment of a subscription (order_created + the `initial` invoice) is one sale, whatever the order of arrival.
+    try {
+      const outcome = await tx.transaction(async (sp) => {
+        const record = (c: BillingConversion) => recordConversion(sp, workspaceId, { ...c, programId: endpoint.programId });
+        const lsq = await applyLemonSqueezy(sp, workspaceId, n, payload, record);
+        if (lsq) return lsq;
+        const recorded = [];
+        for (const c of n.conversions) recorded.push(await record(c));
+        return { recorded, countedUnder: [], note: null } satisfies LsqOutcome;
+      });
+      for (const id of [...outcome.recorded.map((r) => r.id), ...outcome.countedUnder]) if (!conversionIds.includes(id)) conversionIds.push(id);
+      ({ status, reason } = lemonSqueezyStatus(outcome, n));
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code === 'internal') throw error;
+      status = 'failed';
+      reason = error.message;
+    }
   } else if (n.conversions.length > 0 || n.links?.length) {
     try {
       const { results, followed } = await tx.transaction(async (sp) => {
@@ -346,4 +367,13 @@ async function applyEvent(tx: Tx, endpoint: EndpointRow, provider: Provider, n: 
   }
   await tx.update(billingEvent).set({ status, reason, conversionIds }).where(eq(billingEvent.id, eventId));
   return { received: true, eventId, status, conversionIds };
+}
+
+/** A Lemon Squeezy delivery's status: counted under an earlier sale of the same payment reads `applied` with the reason. */
+function lemonSqueezyStatus(o: LsqOutcome, n: NormalizedEvent): { status: WebhookReceipt['status']; reason: string | null } {
+  if (o.recorded.length === 0) return o.countedUnder.length ? { status: 'applied', reason: o.note } : { status: 'ignored', reason: o.note ?? n.ignoredReason };
+  if (o.recorded.every((r) => r.status === 'unattributed')) {
+    return { status: 'unattributed', reason: ['no partner matched this customer: attribute the conversion manually', o.note].filter(Boolean).join('; ') };
+  }
+  return { status: 'applied', reason: o.note ?? (o.recorded.some((r) => !r.created) ? 'the conversion was already recorded from another event of the same payment' : null) };
 }
