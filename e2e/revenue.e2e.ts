@@ -177,11 +177,16 @@ test('a click becomes a lead, a Stripe payment a commission, and the commission 
   const statementNumber = (await newest.getAttribute('aria-label'))?.replace('Payout ', '') ?? '';
   await newest.getByRole('button', { name: `Dispute statement ${statementNumber}` }).click();
   await partner.getByLabel('What is it about?').selectOption('wrong_amount');
+  // The statement's own line can be named (the dialog lists them; the default is the whole statement).
+  const whichLine = partner.getByLabel('Which line of the statement');
+  await expect(whichLine.locator('option', { hasText: '$149.70' })).toHaveCount(1);
+  await whichLine.selectOption({ label: (await whichLine.locator('option', { hasText: '$149.70' }).textContent()) ?? '' });
   await partner.getByLabel('Details').fill(`The E2E ${stamp} sale was on the Pro plan at 35 %, not 30 %.`);
   await partner.getByLabel(/Amount you expected/).fill('174.65');
   await partner.getByRole('button', { name: 'Send dispute' }).click();
   const myDisputes = partner.getByRole('list', { name: 'My disputes' });
   await expect(myDisputes).toContainText('Waiting for an answer');
+  await expect(myDisputes).toContainText(`Statement ${statementNumber} (one line)`);
 
   await owner.goto('/app/payouts');
   await owner.getByRole('tab', { name: /Disputes/ }).click();

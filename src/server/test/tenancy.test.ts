@@ -118,6 +118,7 @@ const PORTAL_SAMPLE_BODIES: Record<string, unknown> = {
   'GET /api/v1/portal/programs/{id}/registration-form': undefined,
   'GET /api/v1/portal/programs/{id}/rules-of-engagement': undefined,
   'GET /api/v1/portal/deals/{id}': undefined,
+  'GET /api/v1/portal/payouts/{id}/lines': undefined,
   'GET /api/v1/portal/payouts/{id}/statement.csv': undefined,
   'GET /api/v1/portal/payouts/{id}/statement.pdf': undefined,
   'POST /api/v1/portal/payouts/{id}/disputes': { reason: 'other', message: 'Something is wrong here' },

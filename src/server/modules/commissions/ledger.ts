@@ -179,6 +179,8 @@ export interface LedgerFilter {
   from?: Date;
   to?: Date;
   flagged?: boolean;
+  /** The lines of one payout (its statement). */
+  payoutId?: string;
 }
 
 export function filterSql(workspaceId: string, f: LedgerFilter): SQL {
@@ -191,6 +193,7 @@ export function filterSql(workspaceId: string, f: LedgerFilter): SQL {
   if (f.to) parts.push(sql`e.earned_at < ${f.to.toISOString()}::timestamptz`);
   if (f.flagged === true) parts.push(sql`cardinality(e.flags) > 0`);
   if (f.flagged === false) parts.push(sql`cardinality(e.flags) = 0`);
+  if (f.payoutId) parts.push(sql`e.payout_id = ${f.payoutId}`);
   return sql.join(parts, sql` and `);
 }
 

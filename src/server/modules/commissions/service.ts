@@ -641,8 +641,12 @@ function partnerEntry(e: EntryView) {
   });
 }
 
-export async function listMyEarnings(ctx: PortalContext, q: { limit: number; cursor?: string; status?: NewEntry['status']; programId?: string }) {
-  const where = filterSql(ctx.workspaceId, { partnerId: ctx.partnerId, status: q.status, programId: q.programId });
+/**
+ * The partner's own ledger lines, newest first. `payoutId` (the lines of one statement) is set by
+ * the payouts module only, after it checked the partner may see that payout (`myPayoutLines`).
+ */
+export async function listMyEarnings(ctx: PortalContext, q: { limit: number; cursor?: string; status?: NewEntry['status']; programId?: string; payoutId?: string }) {
+  const where = filterSql(ctx.workspaceId, { partnerId: ctx.partnerId, status: q.status, programId: q.programId, payoutId: q.payoutId });
   const list = await entryRows(ctx.db, sql`${ENTRY_SELECT} where ${where} ${q.cursor ? sql`and e.id < ${q.cursor}` : sql``} order by e.id desc limit ${q.limit + 1}`);
   return toPage(list, q.limit, (r) => r.id, (r) => partnerEntry(toEntry(r)));
 }

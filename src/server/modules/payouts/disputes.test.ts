@@ -83,6 +83,26 @@ describe('statement disputes', () => {
     expect(queue.body.data[0].openedBy).toBeTruthy();
   });
 
+  it("lists the lines of the partner's own statement (to pick the one it disputes), in the partner's view; 404 for anyone else's, 403 for a seller", async () => {
+    const lines = await call(t, 'GET', `/api/v1/portal/payouts/${payoutId}/lines`, { cookie: alpha.cookie });
+    expect(lines.status, JSON.stringify(lines.body)).toBe(200);
+    expect(lines.body.data.map((l: { amount: { amountMinor: string } }) => l.amount.amountMinor).sort()).toEqual(['12000', '3000']);
+    expect(lines.body.data.map((l: { id: string }) => l.id)).toContain(lineId);
+    for (const line of lines.body.data) {
+      expect(line).not.toHaveProperty('payoutId');
+      expect(line).not.toHaveProperty('flags');
+      expect(line).not.toHaveProperty('idempotencyKey');
+    }
+    const page = await call(t, 'GET', `/api/v1/portal/payouts/${payoutId}/lines?limit=1`, { cookie: alpha.cookie });
+    expect(page.body.data).toHaveLength(1);
+    expect(page.body.nextCursor).toBeTruthy();
+    expect((await call(t, 'GET', `/api/v1/portal/payouts/${payoutId}/lines?limit=0`, { cookie: alpha.cookie })).status).toBe(422);
+    expect((await call(t, 'GET', `/api/v1/portal/payouts/${payoutId}/lines`, { cookie: beta.cookie })).status).toBe(404);
+    expect((await call(t, 'GET', '/api/v1/portal/payouts/pay_01JZZZZZZZZZZZZZZZZZZZZZZZ/lines', { cookie: alpha.cookie })).status).toBe(404);
+    const seller = await partnerUser(t, vendor.as, alpha.id, 'seller');
+    expect((await call(t, 'GET', `/api/v1/portal/payouts/${payoutId}/lines`, { cookie: seller.cookie })).status).toBe(403);
+  });
+
   it('refuses bad input with the field and the reason, and a second open dispute about the same thing', async () => {
     const short = await call(t, 'POST', `/api/v1/portal/payouts/${payoutId}/disputes`, { cookie: alpha.cookie, body: { reason: 'other', message: 'wrong' } });
     expect(short.status).toBe(422);

@@ -1,9 +1,11 @@
 import { and, desc, eq, inArray, lt } from 'drizzle-orm';
 import { now } from '../../platform/clock.ts';
 import type { PortalContext } from '../../platform/http.ts';
+import { notFound } from '../../platform/errors.ts';
 import { moneyToJson } from '../../platform/money.ts';
 import { toPage } from '../../platform/pagination.ts';
 import { projectForPartner } from '../../platform/visibility.ts';
+import { listMyEarnings } from '../commissions/service.ts';
 import { partnerBalances } from './ledger.ts';
 import { nextPayoutDate } from './rules.ts';
 import { statementLabel } from './runs.ts';
@@ -12,6 +14,16 @@ import { enrolledProgramIds, methodOf, schedulesOf, taxProfileOf, workspaceTimeZ
 
 /** Statuses a partner sees: a payout exists for it once finance approved the run. */
 const VISIBLE = ['approved', 'processing', 'paid', 'failed'] as const;
+
+/** The lines of one of my statements (a payout the partner sees), as on the Earnings page; 404 for any other payout. */
+export async function myPayoutLines(ctx: PortalContext, payoutId: string, q: { limit: number; cursor?: string }) {
+  const [p] = await ctx.db
+    .select({ id: payout.id })
+    .from(payout)
+    .where(and(eq(payout.workspaceId, ctx.workspaceId), eq(payout.id, payoutId), eq(payout.partnerId, ctx.partnerId), inArray(payout.status, [...VISIBLE])));
+  if (!p) throw notFound('Payout');
+  return listMyEarnings(ctx, { ...q, payoutId: p.id });
+}
 
 export async function myPayouts(ctx: PortalContext, q: { limit: number; cursor?: string }) {
   const rows = await ctx.db

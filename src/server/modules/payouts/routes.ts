@@ -36,6 +36,7 @@ import {
   ZTax1099Query,
   ZTaxProfileResponse,
 } from './contract.ts';
+import { ZPartnerEarningPage } from '../commissions/contract.ts';
 import * as disputes from './disputes.ts';
 import * as portal from './portal.ts';
 import * as runs from './runs.ts';
@@ -308,6 +309,14 @@ export function payoutRoutes() {
       responses: { 200: jsonResponse(ZPortalPayoutPage, 'A page of payouts'), ...errorResponses },
     }),
     async (c) => c.json(await portal.myPayouts(portalCtx(c), c.req.valid('query')), 200),
+  );
+  r.openapi(
+    defineRoute({ kind: 'partner', permission: 'portal:earnings' }, {
+      method: 'get', path: '/portal/payouts/{id}/lines', tags: portalTags, summary: 'The lines of my statement, newest first, as on the Earnings page (to dispute one of them)',
+      request: { params: ZIdParam, query: ZPageQuery },
+      responses: { 200: jsonResponse(ZPartnerEarningPage, 'A page of statement lines'), ...errorResponses },
+    }),
+    async (c) => c.json(await portal.myPayoutLines(portalCtx(c), c.req.valid('param').id, c.req.valid('query')), 200),
   );
   r.openapi(
     defineRoute({ kind: 'partner', permission: 'portal:earnings' }, {

@@ -4,13 +4,14 @@ import * as React from 'react';
 import { api } from '../../api/client';
 import { type FieldErrors, handleProblem, unwrap } from '../../api/problem';
 import type { components } from '../../api/schema';
+import { kindLabel } from '../../admin/commissions/labels';
 import { DISPUTE_REASON, DISPUTE_STATUS } from '../../admin/payouts/labels';
 import { Badge } from '../../ui/badge';
 import { Button } from '../../ui/button';
 import { Card, CardBody, CardHeader } from '../../ui/card';
 import { Dialog, DialogContent, DialogFooter } from '../../ui/dialog';
 import { FormField } from '../../ui/form-field';
-import { currencyDigits, decimalToMinor, formatDate } from '../../ui/format';
+import { currencyDigits, decimalToMinor, formatDate, formatMoney } from '../../ui/format';
 import { InlineAlert } from '../../ui/inline-alert';
 import { Input, Textarea } from '../../ui/input';
 import { Money } from '../../ui/money';
@@ -22,6 +23,8 @@ type Reason = components['schemas']['OpenStatementDisputeRequest']['reason'];
 
 const REASON_OPTIONS = (Object.keys(DISPUTE_REASON) as Reason[]).map((value) => ({ value, label: DISPUTE_REASON[value] }));
 const myDisputesKey = ['portal', 'payout-disputes'];
+/** How many of a statement's lines the dialog offers to pick from (newest first). */
+const LINES_SHOWN = 100;
 
 /** "Dispute" on a statement: tell finance what is missing or wrong; the answer shows under Disputes. */
 export function DisputeStatementButton({ payout }: { payout: PortalPayout }) {
@@ -43,7 +46,18 @@ function DisputeDialog({ payout, open, onOpenChange }: { payout: PortalPayout; o
   const [reason, setReason] = React.useState<Reason>('missing_commission');
   const [message, setMessage] = React.useState('');
   const [expected, setExpected] = React.useState('');
+  const [entryId, setEntryId] = React.useState('');
   const [errors, setErrors] = React.useState<FieldErrors>({});
+  // The statement's lines, to name the one that is wrong (optional: most questions are about the whole statement).
+  const lines = useQuery({
+    queryKey: ['portal', 'payouts', payout.id, 'lines'],
+    queryFn: () => unwrap(api.GET('/api/v1/portal/payouts/{id}/lines', { params: { path: { id: payout.id }, query: { limit: LINES_SHOWN } } })),
+    enabled: open,
+  });
+  const lineOptions = (lines.data?.data ?? []).map((l) => ({
+    value: l.id,
+    label: `${formatDate(l.earnedAt)} · ${kindLabel(l.kind)}${l.customer ? ` · ${l.customer}` : ''} · ${formatMoney(l.amount.amountMinor, l.amount.currency)}`,
+  }));
   const [problem, setProblem] = React.useState<string | null>(null);
   const submit = useMutation({
     mutationFn: () => {
@@ -55,7 +69,7 @@ function DisputeDialog({ payout, open, onOpenChange }: { payout: PortalPayout; o
       return unwrap(
         api.POST('/api/v1/portal/payouts/{id}/disputes', {
           params: { path: { id: payout.id } },
-          body: { reason, message, ...(expectedMinor ? { expectedAmount: { amountMinor: expectedMinor, currency } } : {}) },
+          body: { reason, message, ...(entryId ? { entryId } : {}), ...(expectedMinor ? { expectedAmount: { amountMinor: expectedMinor, currency } } : {}) },
         }),
       );
     },
@@ -64,13 +78,14 @@ function DisputeDialog({ payout, open, onOpenChange }: { payout: PortalPayout; o
       toast({ title: 'Dispute sent', description: 'The finance team answers under Disputes on this page.' });
       setMessage('');
       setExpected('');
+      setEntryId('');
       setErrors({});
       setProblem(null);
       onOpenChange(false);
     },
     onError: (error) => {
       if (error instanceof Error && error.message === 'expectedAmount') return;
-      handleProblem(error, { setFieldErrors: setErrors, fields: ['reason', 'message', 'expectedAmount'], mapPath: (p) => (p.startsWith('expectedAmount') ? 'expectedAmount' : p), onMessage: setProblem });
+      handleProblem(error, { setFieldErrors: setErrors, fields: ['reason', 'message', 'expectedAmount', 'entryId'], mapPath: (p) => (p.startsWith('expectedAmount') ? 'expectedAmount' : p), onMessage: setProblem });
     },
   });
   return (
@@ -87,6 +102,20 @@ function DisputeDialog({ payout, open, onOpenChange }: { payout: PortalPayout; o
           {problem ? <InlineAlert message={problem} /> : null}
           <FormField label="What is it about?" error={errors.reason} required>
             <NativeSelect value={reason} onChange={(ev) => setReason(ev.target.value as Reason)} options={REASON_OPTIONS} />
+          </FormField>
+          <FormField
+            label="Which line?"
+            optional
+            error={errors.entryId}
+            hint={lines.data?.nextCursor ? `The latest ${LINES_SHOWN} lines of this statement; for an older one, name it in the details.` : undefined}
+          >
+            <NativeSelect
+              value={entryId}
+              onChange={(ev) => setEntryId(ev.target.value)}
+              placeholder={lines.isPending ? 'Loading the statement’s lines…' : 'The whole statement'}
+              options={lineOptions}
+              aria-label="Which line of the statement"
+            />
           </FormField>
           <FormField label="Details" error={errors.message} required hint="Which customer, deal or month, and what you expected.">
             <Textarea value={message} onChange={(ev) => setMessage(ev.target.value)} rows={4} placeholder="e.g. The Globex renewal from October is not on this statement." />
@@ -122,7 +151,8 @@ export function MyDisputes() {
             <li key={d.id} className="grid gap-1.5 px-5 py-4">
               <div className="flex flex-wrap items-center justify-between gap-2">
                 <p className="text-sm font-medium text-slate-900">
-                  Statement {d.statementNumber} · {DISPUTE_REASON[d.reason]}
+                  Statement {d.statementNumber}
+                  {d.entryId ? ' (one line)' : ''} · {DISPUTE_REASON[d.reason]}
                 </p>
                 <Badge tone={DISPUTE_STATUS[d.status].tone} dot>
                   {d.status === 'open' ? 'Waiting for an answer' : DISPUTE_STATUS[d.status].label}
