@@ -40,7 +40,7 @@ const providerLabel = (p: string) => PROVIDERS.find((x) => x.value === p)?.label
 const SETUP: Record<Provider, { where: string; events: string[]; secret: string }> = {
   stripe: {
     where: 'Stripe Dashboard › Developers › Webhooks › Add endpoint',
-    events: ['checkout.session.completed', 'invoice.paid', 'charge.refunded', 'charge.dispute.created', 'charge.dispute.closed', 'customer.subscription.deleted'],
+    events: ['checkout.session.completed', 'invoice.paid', 'invoice_payment.paid', 'charge.refunded', 'charge.dispute.created', 'charge.dispute.closed', 'customer.subscription.deleted'],
     secret: 'Stripe shows the signing secret (whsec_…) on the endpoint page after you create it.',
   },
   paddle: {
