@@ -138,6 +138,14 @@ export const payout = pgTable(
     reference: text('reference'),
     failureReason: text('failure_reason'),
     outcomeUnknown: boolean('outcome_unknown').notNull().default(false),
+    /**
+     * What the provider took back after the payout was paid (a Stripe Connect transfer reversal),
+     * cumulative, in the payout's currency: payouts/reversals.ts applies only what grew.
+     */
+    amountReversedMinor: bigint('amount_reversed_minor', { mode: 'bigint' }).notNull().default(sql`0`),
+    /** When the latest reversal was made, and what finance is told about it (provider ids included). */
+    reversedAt: ts('reversed_at'),
+    reversalReason: text('reversal_reason'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
     paidAt: ts('paid_at'),
@@ -145,6 +153,7 @@ export const payout = pgTable(
   (t) => [
     index('payout_ws_run_idx').on(t.workspaceId, t.runId),
     index('payout_ws_partner_idx').on(t.workspaceId, t.partnerId, t.id),
+    index('payout_ws_provider_ref_idx').on(t.workspaceId, t.providerRef).where(sql`${t.providerRef} is not null`),
     uniqueIndex('payout_ws_statement_uq').on(t.workspaceId, t.statementNumber).where(sql`${t.statementNumber} is not null`),
   ],
 );
