@@ -131,11 +131,15 @@ describe('ledger array encoding', () => {
       earnedAt: new Date(ms),
     }));
     expect(await insertEntriesCount(t.services.db, list)).toBe(list.length);
+    // A replay mixed with new lines (same keys, new ids): only the new lines are written, and counted.
+    const fresh = { ...list[0], id: newId('commissionEntry'), idempotencyKey: 'clock:new' };
+    expect(await insertEntriesCount(t.services.db, [...list.slice(0, 5).map((e) => ({ ...e, id: newId('commissionEntry') })), fresh])).toBe(1);
     const back = await rows<{ key: string; earned: string; hold: string }>(
       t.services.db,
       sql`select idempotency_key as key, (extract(epoch from earned_at) * 1000000)::bigint::text as earned, (extract(epoch from hold_until) * 1000000)::bigint::text as hold
         from commission_entry where workspace_id = ${vendor.workspaceId}`,
     );
+    expect(back).toHaveLength(times.length + 1);
     const byKey = new Map(back.map((r) => [r.key, r]));
     times.forEach((ms, i) => {
       expect(byKey.get(`clock:${i}`)).toEqual({ key: `clock:${i}`, earned: `${BigInt(ms) * 1000n}`, hold: `${BigInt(ms + 1) * 1000n}` });

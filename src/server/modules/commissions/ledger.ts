@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
-import type { Executor } from '../../platform/db.ts';
+import { type Executor, isUniqueViolation } from '../../platform/db.ts';
 import type { Explanation } from './evaluate.ts';
 import type { StoredExplanation } from './explain.ts';
 
@@ -119,7 +119,7 @@ function plainArray(values: (string | null)[]): string {
  * `flags` travels as an array literal per element, and the explanations as ONE JSON array,
  * zipped in by `jsonb_array_elements` (one parse, no per-element escaping).
  */
-function insertSql(entries: NewEntry[], returning: SQL): SQL {
+function insertSql(entries: NewEntry[], returning: SQL, skipExisting = true): SQL {
   const names: string[] = [];
   const values: SQL[] = [];
   const sources: SQL[] = [];
@@ -152,7 +152,7 @@ function insertSql(entries: NewEntry[], returning: SQL): SQL {
   return sql`insert into commission_entry (${sql.raw(names.join(', '))})
       select ${sql.join(values, sql`, `)}
       from rows from (${sql.join(sources, sql`, `)}) as x(${sql.raw(sourceNames.join(', '))})
-      on conflict (workspace_id, idempotency_key) do nothing
+      ${skipExisting ? sql`on conflict (workspace_id, idempotency_key) do nothing` : sql``}
       ${returning}`;
 }
 
@@ -163,9 +163,24 @@ export async function insertEntries(db: Executor, entries: NewEntry[]): Promise<
   return inserted.map((r) => r.id);
 }
 
-/** The same, for a large batch: returns only how many lines were new. */
+/**
+ * The same, for a large batch (an accrual batch): returns only how many lines were new. Nearly
+ * always every line is new — the accrual queue hands each conversion out once — and a plain
+ * INSERT costs PostgreSQL ~20 % less than one with ON CONFLICT (no speculative insertion per
+ * row). So it first tries the plain INSERT in a savepoint; when a line exists already (a replay:
+ * a conversion queued again), the idempotency key refuses it and the batch is inserted again
+ * skipping the lines that exist. Either way the ledger ends the same.
+ */
 export async function insertEntriesCount(db: Executor, entries: NewEntry[]): Promise<number> {
   if (entries.length === 0) return 0;
+  try {
+    await db.transaction(async (savepoint) => {
+      await savepoint.execute(insertSql(entries, sql``, false));
+    });
+    return entries.length;
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+  }
   const [r] = await rows<{ n: number }>(db, sql`with ins as (${insertSql(entries, sql`returning 1`)}) select count(*)::int as n from ins`);
   return Number(r.n);
 }
