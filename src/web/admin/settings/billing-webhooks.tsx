@@ -50,7 +50,7 @@ const SETUP: Record<Provider, { where: string; events: string[]; secret: string 
   },
   lemonsqueezy: {
     where: 'Lemon Squeezy › Settings › Webhooks (the + button)',
-    events: ['order_created', 'order_refunded', 'subscription_payment_success', 'subscription_payment_refunded'],
+    events: ['order_created', 'order_refunded', 'subscription_created', 'subscription_payment_success', 'subscription_payment_refunded'],
     secret: 'Leave it empty and OpenPRM generates one; paste it into the “Signing secret” field of the webhook.',
   },
 };
