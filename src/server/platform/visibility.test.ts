@@ -84,6 +84,7 @@ describe('partner projection', () => {
           "entryCount",
           "createdAt",
           "paidAt",
+          "reversal",
         ],
         "payoutDispute": [
           "id",

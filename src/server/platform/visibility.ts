@@ -44,8 +44,11 @@ export const PARTNER_VISIBLE_FIELDS = {
   link: ['id', 'programId', 'programName', 'code', 'name', 'url', 'destinationUrl', 'status', 'stats', 'createdAt'],
   /** A lead or sale credited to the partner; `customer` is the masked email only. Internal: external ids, refs, IP, accrual status, details. */
   conversion: ['id', 'kind', 'programId', 'linkCode', 'customer', 'amount', 'product', 'occurredAt'],
-  /** One of the partner's own payouts (approved or later). Internal: failure reason, provider ids, idempotency key, holds. */
-  payout: ['id', 'runNumber', 'status', 'amount', 'methodType', 'statementNumber', 'entryCount', 'createdAt', 'paidAt'],
+  /**
+   * One of the partner's own payouts (approved or later); `reversal` is the amount and date of money that came back
+   * after payment (owed again). Internal: failure reason, provider ids, idempotency key, holds, the reversal's reason.
+   */
+  payout: ['id', 'runNumber', 'status', 'amount', 'methodType', 'statementNumber', 'entryCount', 'createdAt', 'paidAt', 'reversal'],
   /** The partner's own dispute of a statement and its outcome. Internal: who handled it, the adjustment's ledger id. */
   payoutDispute: ['id', 'payoutId', 'statementNumber', 'entryId', 'reason', 'message', 'expectedAmount', 'status', 'resolution', 'adjustment', 'createdAt', 'resolvedAt'],
 } as const;

@@ -17656,6 +17656,16 @@ export interface components {
             allowedActions: ("retry" | "mark_paid" | "cancel" | "refresh")[];
             createdAt: string;
             paidAt: string | null;
+            /** @description Set when the provider reversed the paid transfer (Stripe Connect): the reversed amount is owed to the partner again as an approved adjustment, paid by the next run */
+            reversal: {
+                amount: components["schemas"]["Money"];
+                /** @description The whole payout was reversed; amount is the total taken back so far, in the payout currency */
+                full: boolean;
+                /** @description When the latest reversal was made */
+                reversedAt: string;
+                /** @description What happened, with the provider ids (Stripe transfer tr_… and reversals trr_…) and the event */
+                reason: string | null;
+            } | null;
         };
         PayoutSource: {
             amount: components["schemas"]["Money"];
@@ -17715,6 +17725,12 @@ export interface components {
             entryCount: number;
             createdAt: string;
             paidAt: string | null;
+            /** @description Money of this payout that came back to the vendor after it was paid: it is owed to you again and paid in your next payout */
+            reversal: {
+                amount: components["schemas"]["Money"];
+                full: boolean;
+                reversedAt: string;
+            } | null;
         };
         PutPayoutMethodRequest: {
             /** @enum {string} */

@@ -16,8 +16,10 @@
  * - Paddle: the transaction id (`txn_…`); adjustments reverse `transaction_id`.
  * - Lemon Squeezy: `lsq_order_<id>` / `lsq_subinv_<id>`.
  */
+import type { TransferReversal } from '../payouts/reversals.ts';
 import type { ConversionInput, ConversionKind } from '../tracking/conversions.ts';
 import type { Provider } from './signatures.ts';
+import { STRIPE_TRANSFER_TYPES, stripeTransferReversal } from './stripe-transfers.ts';
 
 /** Metadata / custom-data keys we read attribution hints from (documented in docs/billing-webhooks.md). */
 export const PARTNER_CODE_KEYS = ['openprm_partner', 'openprm_partner_code', 'partner_code', 'ref'] as const;
@@ -35,6 +37,8 @@ export interface NormalizedEvent {
   ignoredReason: string | null;
   /** Stripe (API 2025-03-31+): which PaymentIntent / Charge paid which invoice (billing/stripe-links.ts). */
   links?: StripePaymentLink[];
+  /** Stripe Connect: a reversal of the transfer that paid a partner payout (billing/stripe-transfers.ts → payouts/reversals.ts). */
+  transferReversal?: TransferReversal;
 }
 
 /** An invoice ↔ payment link from an `invoice_payment` (the `invoice_payment.paid` event, or an invoice's `payments`). */
@@ -112,6 +116,7 @@ export const STRIPE_TYPES = [
   'charge.dispute.closed',
   'customer.subscription.deleted',
   'invoice_payment.paid',
+  ...STRIPE_TRANSFER_TYPES,
 ] as const;
 
 /**
@@ -369,6 +374,11 @@ export function normalizeStripe(event: unknown): NormalizedEvent {
         null,
       );
     }
+    case 'transfer.reversed':
+    case 'transfer.updated': {
+      const fact = stripeTransferReversal({ id, type, created }, o, stripeAmount);
+      return fact.reversal ? { providerEventId: id, type, livemode, conversions: [], ignoredReason: null, transferReversal: fact.reversal } : ignored(id, type, livemode, fact.ignoredReason);
+    }
     default:
       return ignored(id, type, livemode, `Stripe event type ${type} is not used by OpenPRM`);
   }
@@ -571,7 +581,7 @@ export function normalizeLemonSqueezy(event: unknown): NormalizedEvent {
           customer,
           clickId: h.clickId,
           partnerCode: h.partnerCode,
-          details: { provider: 'lemonsqueezy', object: `${objectType}/${objectId}`, refundedTotal: refunded.toString(), assumedFirstRefund: true },
+          details: { provider: 'lemonsqueezy', object: `${objectType}/${objectId}`, refundedTotal: refunded.toString() },
         },
         null,
       );

@@ -10,10 +10,12 @@ import { newId } from '../../platform/ids.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { isCurrency } from '../../platform/money.ts';
 import { toPage } from '../../platform/pagination.ts';
+import { applyTransferReversal } from '../payouts/reversals.ts';
 import { program } from '../programs/schema.ts';
 import { recordConversion } from '../tracking/conversions.ts';
 import type { BillingEventQuery, CreateBillingEndpointRequest, RotateSecretRequest, UpdateBillingEndpointRequest } from './contract.ts';
 import { applyLemonSqueezy, type LsqOutcome, lockLemonSqueezy } from './lemonsqueezy-first-payment.ts';
+import { recordLemonSqueezyRefund } from './lemonsqueezy-refunds.ts';
 import { type BillingConversion, MalformedEvent, type NormalizedEvent, normalize, normalizedToJson } from './normalize.ts';
 import { billingEndpoint, billingEvent } from './schema.ts';
 import { PROVIDERS, type Provider, SIGNATURE_HEADER, verifySignature } from './signatures.ts';
@@ -327,11 +329,22 @@ async function applyEvent(tx: Tx, endpoint: EndpointRow, provider: Provider, n: 
   if (badCurrency?.amount) {
     status = 'failed';
     reason = `${badCurrency.amount.currency} is not an ISO 4217 currency`;
+  } else if (n.transferReversal) {
+    // Stripe Connect: a reversed payout transfer is the payouts module's to reflect (payouts/reversals.ts), in this transaction.
+    const r = n.transferReversal;
+    if (!isCurrency(r.currency)) {
+      status = 'failed';
+      reason = `${r.currency} is not an ISO 4217 currency`;
+    } else {
+      ({ status, reason } = await applyTransferReversal(tx, workspaceId, r));
+    }
   } else if (provider === 'lemonsqueezy') {
     // The first payment of a subscription (order_created + the `initial` invoice) is one sale, whatever the order of arrival.
     try {
       const outcome = await tx.transaction(async (sp) => {
-        const record = (c: BillingConversion) => recordConversion(sp, workspaceId, { ...c, programId: endpoint.programId });
+        // Refunds report the cumulative refunded amount: recorded as what each adds (lemonsqueezy-refunds.ts).
+        const record = (c: BillingConversion) =>
+          recordLemonSqueezyRefund(sp, workspaceId, c, (x) => recordConversion(sp, workspaceId, { ...x, programId: endpoint.programId }));
         const lsq = await applyLemonSqueezy(sp, workspaceId, n, payload, record);
         if (lsq) return lsq;
         const recorded = [];

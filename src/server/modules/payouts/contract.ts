@@ -173,6 +173,15 @@ export const ZPayout = z
     allowedActions: z.array(z.enum(['retry', 'mark_paid', 'cancel', 'refresh'])),
     createdAt: z.string(),
     paidAt: z.string().nullable(),
+    reversal: z
+      .object({
+        amount: ZMoney,
+        full: z.boolean().openapi({ description: 'The whole payout was reversed; amount is the total taken back so far, in the payout currency' }),
+        reversedAt: z.string().openapi({ description: 'When the latest reversal was made' }),
+        reason: z.string().nullable().openapi({ description: 'What happened, with the provider ids (Stripe transfer tr_… and reversals trr_…) and the event' }),
+      })
+      .nullable()
+      .openapi({ description: 'Set when the provider reversed the paid transfer (Stripe Connect): the reversed amount is owed to the partner again as an approved adjustment, paid by the next run' }),
   })
   .openapi('Payout');
 export const ZPayoutPage = pageOf(ZPayout, 'PayoutPage');
@@ -272,6 +281,10 @@ export const ZPortalPayout = z
     entryCount: z.number().int(),
     createdAt: z.string(),
     paidAt: z.string().nullable(),
+    reversal: z
+      .object({ amount: ZMoney, full: z.boolean(), reversedAt: z.string() })
+      .nullable()
+      .openapi({ description: 'Money of this payout that came back to the vendor after it was paid: it is owed to you again and paid in your next payout' }),
   })
   .openapi('PortalPayout');
 export const ZPortalPayoutPage = pageOf(ZPortalPayout, 'PortalPayoutPage');

@@ -140,3 +140,15 @@ export async function partnerBalances(db: Executor, workspaceId: string, partner
       where workspace_id = ${workspaceId} and partner_id = ${partnerId} group by status, currency order by status, currency`,
   );
 }
+
+/**
+ * Attaches the −R line of a transfer reversal (payouts/reversals.ts) to the payout it came back
+ * from: `paid` there, so the ledger's paid total is what the partner kept, and listed with that
+ * payout's lines.
+ */
+export async function attachReturnedEntry(db: Executor, workspaceId: string, entryId: string, payoutId: string, at: Date): Promise<void> {
+  await db.execute(
+    sql`update commission_entry set payout_id = ${payoutId}, paid_at = ${at.toISOString()}::timestamptz
+      where workspace_id = ${workspaceId} and id = ${entryId} and status = 'paid' and amount_minor < 0`,
+  );
+}

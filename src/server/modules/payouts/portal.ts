@@ -8,7 +8,7 @@ import { projectForPartner } from '../../platform/visibility.ts';
 import { listMyEarnings } from '../commissions/service.ts';
 import { partnerBalances } from './ledger.ts';
 import { nextPayoutDate } from './rules.ts';
-import { statementLabel } from './runs.ts';
+import { reversalView, statementLabel } from './runs.ts';
 import { payout, payoutRun } from './schema.ts';
 import { enrolledProgramIds, methodOf, schedulesOf, taxProfileOf, workspaceTimeZone } from './service.ts';
 
@@ -56,10 +56,17 @@ export async function myPayouts(ctx: PortalContext, q: { limit: number; cursor?:
         entryCount: r.p.entryCount,
         createdAt: r.p.createdAt.toISOString(),
         paidAt: r.p.paidAt?.toISOString() ?? null,
+        // Money that came back after payment (owed again): amount and date, never the provider's ids or reason text.
+        reversal: partnerReversal(r.p),
         // internal: failureReason, providerRef, idempotency key, holdReason
         failureReason: r.p.failureReason,
       }),
   );
+}
+
+function partnerReversal(p: typeof payout.$inferSelect) {
+  const r = reversalView(p);
+  return r ? { amount: r.amount, full: r.full, reversedAt: r.reversedAt } : null;
 }
 
 export async function mySummary(ctx: PortalContext) {

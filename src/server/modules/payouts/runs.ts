@@ -95,6 +95,18 @@ export function payoutView(p: PayoutRow, partnerName: string, runNumber: number)
     allowedActions: payoutActions(p),
     createdAt: p.createdAt.toISOString(),
     paidAt: p.paidAt?.toISOString() ?? null,
+    reversal: reversalView(p),
+  };
+}
+
+/** The provider reversed (part of) the paid transfer: payouts/reversals.ts. */
+export function reversalView(p: PayoutRow) {
+  if (p.amountReversedMinor <= 0n) return null;
+  return {
+    amount: moneyToJson({ amountMinor: p.amountReversedMinor, currency: p.currency }),
+    full: p.amountReversedMinor === p.amountMinor,
+    reversedAt: (p.reversedAt ?? p.updatedAt).toISOString(),
+    reason: p.reversalReason,
   };
 }
 

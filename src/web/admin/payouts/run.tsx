@@ -132,6 +132,14 @@ export function PayoutRunPage() {
             </span>
           ) : null}
           {p.reference || p.providerRef ? <span className="text-xs text-slate-500">Ref {p.reference ?? p.providerRef}</span> : null}
+          {p.reversal ? (
+            <span className="max-w-xs text-xs text-amber-800" role="note">
+              <Badge tone="warning">{p.reversal.full ? 'Reversed' : 'Partially reversed'}</Badge>{' '}
+              Reversed <Money amountMinor={p.reversal.amount.amountMinor} currency={p.reversal.amount.currency} /> on {formatDate(p.reversal.reversedAt)}
+              {p.reversal.reason ? <span className="block text-slate-600">{p.reversal.reason}</span> : null}
+              <span className="block text-slate-600">Owed to the partner again: an approved adjustment the next run pays.</span>
+            </span>
+          ) : null}
         </div>
       ),
     },

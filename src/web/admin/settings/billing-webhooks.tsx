@@ -40,7 +40,7 @@ const providerLabel = (p: string) => PROVIDERS.find((x) => x.value === p)?.label
 const SETUP: Record<Provider, { where: string; events: string[]; secret: string }> = {
   stripe: {
     where: 'Stripe Dashboard › Developers › Webhooks › Add endpoint',
-    events: ['checkout.session.completed', 'invoice.paid', 'invoice_payment.paid', 'charge.refunded', 'charge.dispute.created', 'charge.dispute.closed', 'customer.subscription.deleted'],
+    events: ['checkout.session.completed', 'invoice.paid', 'invoice_payment.paid', 'charge.refunded', 'charge.dispute.created', 'charge.dispute.closed', 'customer.subscription.deleted', 'transfer.reversed'],
     secret: 'Stripe shows the signing secret (whsec_…) on the endpoint page after you create it.',
   },
   paddle: {
@@ -53,6 +53,11 @@ const SETUP: Record<Provider, { where: string; events: string[]; secret: string 
     events: ['order_created', 'order_refunded', 'subscription_created', 'subscription_payment_success', 'subscription_payment_refunded'],
     secret: 'Leave it empty and OpenPRM generates one; paste it into the “Signing secret” field of the webhook.',
   },
+};
+
+/** Events only some setups need, with when. */
+const EVENT_NOTES: Record<string, string> = {
+  'transfer.reversed': 'when partners are paid with Stripe Connect: a reversed payout is owed again (docs/payouts.md)',
 };
 
 const STATUS_TONE: Record<EventStatus, BadgeTone> = { applied: 'success', unattributed: 'warning', ignored: 'muted', failed: 'danger' };
@@ -242,6 +247,7 @@ function EndpointCard({ endpoint, onRotate }: { endpoint: Endpoint; onRotate: ()
             {setup.events.map((event) => (
               <li key={event}>
                 <code className="font-mono text-xs text-slate-700">{event}</code>
+                {EVENT_NOTES[event] ? <span className="text-xs text-slate-500"> — {EVENT_NOTES[event]}</span> : null}
               </li>
             ))}
           </ul>

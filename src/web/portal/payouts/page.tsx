@@ -185,12 +185,19 @@ function PayoutCard({ payout: p }: { payout: PortalPayout }) {
           {p.entryCount} commission{p.entryCount === 1 ? '' : 's'} · {p.methodType ? METHOD_LABELS[p.methodType] : 'Manual'} ·{' '}
           {p.paidAt ? `paid ${formatDate(p.paidAt)}` : `approved ${formatDate(p.createdAt)}`}
         </p>
+        {p.reversal ? (
+          <p className="text-[13px] text-amber-800" role="note">
+            <Money amountMinor={p.reversal.amount.amountMinor} currency={p.reversal.amount.currency} /> of this payment came back to the vendor on {formatDate(p.reversal.reversedAt)}: it is owed to you again and
+            paid in your next payout.
+          </p>
+        ) : null}
       </div>
       <div className="flex flex-wrap items-center gap-3">
         <Money amountMinor={p.amount.amountMinor} currency={p.amount.currency} className="text-base font-semibold text-slate-900" />
         <Badge tone={status.tone} dot>
           {status.label}
         </Badge>
+        {p.reversal ? <Badge tone="warning">{p.reversal.full ? 'Reversed' : 'Partially reversed'}</Badge> : null}
         {p.statementNumber ? <StatementButtons payoutId={p.id} number={p.statementNumber} scope="portal" /> : null}
         {p.statementNumber ? <DisputeStatementButton payout={p} /> : null}
       </div>
