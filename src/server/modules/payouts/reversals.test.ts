@@ -287,3 +287,44 @@ describe('Stripe Connect transfer reversals', () => {
     expect(await balanced()).toBe(true);
   });
 });
+
+describe('a reversal that arrives before OpenPRM learned the transfer (outcome unknown)', () => {
+  it('is stored as failed with what to do, changes nothing, and applies once the payout is settled and Stripe resends the event', async () => {
+    const prg2 = (await call(t, 'POST', '/api/v1/programs', { ...vendor.as, body: { name: 'Lost answer program', partnerType: 'affiliate', currency: 'USD', status: 'active' } })).body.id;
+    const pid = await makePartner(t, vendor.as, 'Lost Answer Partner', prg2);
+    const cookie = (await partnerUser(t, vendor.as, pid, 'admin')).cookie;
+    await call(t, 'PUT', '/api/v1/portal/payout-method', { cookie, body: { type: 'stripe_connect', currency: 'USD', stripeAccountId: 'acct_lostanswer01' } });
+    await addEntry(t.services.db, { workspaceId: vendor.workspaceId, programId: prg2, partnerId: pid, amountMinor: 3_000n });
+    const run = (await call(t, 'POST', '/api/v1/payout-runs', { ...vendor.as, body: { programId: prg2 } })).body;
+    const payoutId = run.payouts[0].id as string;
+    await call(t, 'POST', `/api/v1/payout-runs/${run.id}/approve`, finance.as);
+    stripe.dropResponses = 2; // Stripe moves the money, OpenPRM never hears back
+    await call(t, 'POST', `/api/v1/payout-runs/${run.id}/execute`, vendor.as);
+    await t.services.bus.drain();
+    expect(await payoutRow(payoutId)).toMatchObject({ status: 'failed', outcomeUnknown: true, providerRef: null });
+    const transfer = stripe.transfers.find((x) => x.metadata.openprm_payout_id === payoutId);
+    if (!transfer) throw new Error('no transfer');
+
+    const body = envelope('evt_rev_before_outcome', 'transfer.reversed', reversedTransfer(transfer, [{ id: 'trr_1BeforeOutcome00001', amount: 1_200, created: 1_790_000_400 }]));
+    const early = await receive(body);
+    expect(early.status).toBe(200);
+    expect(early.body.status).toBe('failed');
+    const [stored] = await t.services.db.select().from(billingEvent).where(eq(billingEvent.id, early.body.eventId));
+    expect(stored.reason).toContain(`payout ${payoutId} (failed) was reversed before OpenPRM learned its outcome`);
+    expect((await payoutRow(payoutId)).amountReversedMinor).toBe(0n);
+    expect(await adjustmentsOf(payoutId)).toHaveLength(0);
+
+    // Finance retries (Stripe replays the original transfer), then Stripe resends the same event.
+    const retried = await call(t, 'POST', `/api/v1/payouts/${payoutId}/retry`, vendor.as);
+    expect(retried.body).toMatchObject({ status: 'paid', providerRef: transfer.id });
+    const resent = await receive(body);
+    expect(resent.body).toMatchObject({ eventId: early.body.eventId, status: 'applied' });
+    expect((await receive(body)).body.status).toBe('duplicate');
+    expect((await payoutRow(payoutId)).amountReversedMinor).toBe(1_200n);
+    expect((await adjustmentsOf(payoutId)).map((l) => [l.amountMinor, l.status])).toEqual([
+      [-1_200n, 'paid'],
+      [1_200n, 'approved'],
+    ]);
+    expect(await balanced()).toBe(true);
+  });
+});
