@@ -324,6 +324,36 @@ describe.skipIf(!corporaAvailable())('Lemon Squeezy: the first payment of a subs
   }, 60_000);
 });
 
+describe.skipIf(!corporaAvailable())('Lemon Squeezy: successive partial refunds (refunded_amount is cumulative)', () => {
+  it('two partial refunds reverse what was refunded in all, not the sum of the totals, in either arrival order and on replay', async () => {
+    for (const order of [[1000, 3000], [3000, 1000]]) {
+      const w = await world();
+      const oneTime = pay(w, 500);
+      await send(w, events.order(oneTime));
+      for (const refunded of order) await send(w, events.orderRefunded(oneTime, refunded));
+      await send(w, events.orderRefunded(oneTime, order[0])); // a replay of the first refund event
+      await settle(w);
+      const o = await byCustomer(w, oneTime);
+      // $30.00 of $50.00 refunded in all → 60 % of the $10.00 commission reversed, once.
+      expect(o.net, `refunds delivered as ${order.join(' then ')}`).toBe(COMMISSION - 600);
+      expect(o.refunds.reduce((sum, r) => sum + Number(r.amount_minor), 0)).toBe(3000);
+    }
+  }, 60_000);
+
+  it('partial refunds of a first payment through both events count what was refunded in all, once', async () => {
+    const w = await world();
+    const p = pay(w, 510);
+    for (const step of ['order', 'subscription', 'invoice'] as const) await send(w, body(p, step));
+    await send(w, events.orderRefunded(p, 1000));
+    await send(w, events.invoiceRefunded(p, 1000));
+    await send(w, events.invoiceRefunded(p, 2500));
+    await send(w, events.orderRefunded(p, 2500));
+    await settle(w);
+    const r = await byCustomer(w, p);
+    expect(r.net).toBe(COMMISSION - 500); // $25.00 of $50.00 refunded → half the commission
+  }, 60_000);
+});
+
 describe.skipIf(!corporaAvailable())('Lemon Squeezy first payments: replay ×10, shuffled, 4 concurrent workers', () => {
   it('gives the net ledger and counted sales of one ordered delivery (three seeds)', async () => {
     const ordered = await world();

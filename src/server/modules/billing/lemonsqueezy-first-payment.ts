@@ -275,7 +275,7 @@ async function resolve(tx: Tx, workspaceId: string, start: SubRow, record: Recor
           recurring: null,
           occurredAt: c.at ?? new Date(0),
           customer: { externalId: customerRef(c.customer) },
-          details: { provider: 'lemonsqueezy', refundedTotal: c.cumulative.toString(), assumedFirstRefund: true, copiedWhenLinked: true },
+          details: { provider: 'lemonsqueezy', refundedTotal: c.cumulative.toString(), copiedWhenLinked: true },
         },
         first,
         c.named,
