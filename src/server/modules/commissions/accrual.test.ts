@@ -254,7 +254,15 @@ describe('holds and fraud signals', () => {
     expect(byConv.get(fast.id)?.flags).toEqual(['fast_conversion']);
     expect(byConv.get(clean.id)).toMatchObject({ status: 'approved', flags: [] });
 
-    // Refund two of five sales (40 % > 30 %): the next sale is flagged.
+    // A correction (a payment recorded twice, undone by the billing module) is not a customer's refund: no flag.
+    await record(t, s.ws, { kind: 'refund', originalRef: 'ip2', customer: { externalId: 'ip-b' }, details: { correction: 'same_payment' } });
+    await record(t, s.ws, { kind: 'refund', originalRef: 'self', customer: { externalId: 'self' }, details: { correction: 'same_payment' } });
+    const quiet = await record(t, s.ws, { partnerCode: s.partnerId, externalRef: 'quiet', customer: { externalId: 'quiet' } });
+    await accruePending(t.services.db, s.ws);
+    expect((await ledger(t, s.ws)).find((e) => e.conversion_id === quiet.id)?.flags).toEqual([]);
+
+    // Refund three of seven sales (43 % > 30 %): the next sale is flagged.
+    await record(t, s.ws, { kind: 'refund', originalRef: 'fast', customer: { externalId: 'fast' } });
     await record(t, s.ws, { kind: 'refund', originalRef: 'ip1', customer: { externalId: 'ip-a' } });
     await record(t, s.ws, { kind: 'refund', originalRef: 'clean', customer: { externalId: 'clean' } });
     const next = await record(t, s.ws, { partnerCode: s.partnerId, externalRef: 'after', customer: { externalId: 'after' } });

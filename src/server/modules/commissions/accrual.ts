@@ -262,11 +262,14 @@ async function fraudContext(db: Executor, workspaceId: string, batch: ConvRow[],
     set.add(e.email);
     ctx.partnerEmails.set(e.partner_id, set);
   }
-  // One pass over these partners' recent conversions: IPs shared by several customers, and refund counts.
+  // One pass over these partners' recent conversions: IPs shared by several customers, and refund
+  // counts (a correction — a payment the billing module found recorded twice and undid — is not a
+  // customer's refund).
   const stats = await rows<{ partner_id: string; ip: string | null; customers: number; sales: number; refunds: number }>(
     db,
     sql`select o.partner_id, o.ip, count(distinct coalesce(o.customer_id, o.id)) filter (where o.kind in ('sale', 'lead'))::int as customers,
-        count(*) filter (where o.kind = 'sale')::int as sales, count(*) filter (where o.kind in ('refund', 'dispute_opened', 'dispute_lost'))::int as refunds
+        count(*) filter (where o.kind = 'sale')::int as sales,
+        count(*) filter (where o.kind in ('refund', 'dispute_opened', 'dispute_lost') and not (o.details ? 'correction'))::int as refunds
       from conversion o where o.workspace_id = ${workspaceId} and o.partner_id = ${jsonList(partnerIds)} and o.occurred_at >= ${since.toISOString()}::timestamptz
         and o.kind in ('sale', 'lead', 'refund', 'dispute_opened', 'dispute_lost')
       group by o.partner_id, o.ip`,
