@@ -18,7 +18,7 @@ import { commissionPlan } from '../commissions/schema.ts';
 import { makePartner } from '../deals/test-fixtures.ts';
 import { link } from '../tracking/schema.ts';
 import { lemonSqueezyFacts } from './lemonsqueezy-first-payment.ts';
-import { CORPORA_DIR, corporaAvailable, deliver } from './test-corpus.ts';
+import { CORPORA_DIR, corporaAvailable, deliver, permutations, shuffled } from './test-corpus.ts';
 
 const SECRET = 'lsq_first_payment_secret';
 const TOTAL = 5000; // $50.00 → 20 % = $10.00 commission
@@ -160,28 +160,7 @@ async function byCustomer(w: World, p: Pay, app: TestApp = t) {
   };
 }
 
-function permutations<T>(items: T[]): T[][] {
-  if (items.length <= 1) return [items];
-  return items.flatMap((x, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [x, ...rest]));
-}
 
-/** A seeded shuffle (mulberry32), so a failure can be replayed. */
-function shuffled<T>(items: T[], seed: number): T[] {
-  let a = seed >>> 0;
-  const rnd = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
 
 type Step = 'order' | 'subscription' | 'invoice' | 'orderRefund' | 'invoiceRefund';
 const body = (p: Pay, s: Step, refunded = 2000) =>

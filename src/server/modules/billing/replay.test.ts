@@ -13,7 +13,7 @@ import { ZPlanDocument } from '../commissions/plan.ts';
 import { commissionPlan } from '../commissions/schema.ts';
 import { makePartner } from '../deals/test-fixtures.ts';
 import { link } from '../tracking/schema.ts';
-import { type CorpusEvent, corporaAvailable, corpusEvents, deliver } from './test-corpus.ts';
+import { type CorpusEvent, corporaAvailable, corpusEvents, deliver, shuffled } from './test-corpus.ts';
 
 const ON_POSTGRES = testDatabaseKind() === 'postgres';
 const SECRETS = { stripe: 'whsec_replay', paddle: 'pdl_ntfset_replay', lemonsqueezy: 'lsq_replay_secret' } as const;
@@ -80,23 +80,6 @@ async function ledger(w: World) {
   return result.rows;
 }
 
-/** A seeded shuffle (mulberry32) so a failure can be replayed. */
-function shuffled<T>(items: T[], seed: number): T[] {
-  let a = seed >>> 0;
-  const rnd = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
 
 describe.skipIf(!ON_POSTGRES || !corporaAvailable())('replay: every corpus event ×10, shuffled, 4 concurrent workers (PostgreSQL only: PGlite has one connection, so nothing would run concurrently)', () => {
   let ordered: World;

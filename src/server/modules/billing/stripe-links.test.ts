@@ -22,7 +22,7 @@ import { makePartner } from '../deals/test-fixtures.ts';
 import { link } from '../tracking/schema.ts';
 import { billingPaymentLink } from './schema.ts';
 import { signStripe } from './signatures.ts';
-import { CORPORA_DIR, corporaAvailable, deliver } from './test-corpus.ts';
+import { CORPORA_DIR, corporaAvailable, deliver, permutations, shuffled } from './test-corpus.ts';
 
 type Obj = Record<string, unknown>;
 const SECRET = 'whsec_stripe_links';
@@ -155,28 +155,7 @@ const ledger = (w: World) =>
 const links = (w: World) =>
   select(sql`select payment_ref, invoice_id, invoice_payment_id from billing_payment_link where workspace_id = ${w.workspaceId} order by payment_ref, invoice_id`);
 
-function permutations<T>(items: T[]): T[][] {
-  if (items.length <= 1) return [items];
-  return items.flatMap((x, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [x, ...rest]));
-}
 
-/** A seeded shuffle (mulberry32), so a failing order can be replayed. */
-function shuffled<T>(items: T[], seed: number): T[] {
-  let a = seed >>> 0;
-  const rnd = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
 
 /** Delivers in this order, running the accrual after each delivery (as the job runner may), then settles. */
 async function play(w: World, deliveries: Delivery[]): Promise<{ conversions: Obj[]; ledger: Obj[] }> {
