@@ -7,7 +7,8 @@ import type { TokenService } from '../../platform/tokens.ts';
 import { partner, partnerUser } from '../partners/schema.ts';
 import { PARTNER_USER_INVITED } from '../partners/service.ts';
 import { PAYOUT_DISPUTE_CLOSED, PAYOUT_DISPUTE_OPENED } from '../payouts/disputes.ts';
-import { sendDisputeAnsweredMail, sendDisputeOpenedMail } from '../payouts/mail.ts';
+import { sendDisputeAnsweredMail, sendDisputeOpenedMail, sendPayoutReversedMail } from '../payouts/mail.ts';
+import { PAYOUT_REVERSED } from '../payouts/reversals.ts';
 import { REGISTRATION_MAIL_EVENTS, sendRegistrationMail } from '../registrations/mail.ts';
 import { invitation, workspace } from '../workspaces/schema.ts';
 import { MEMBER_INVITED } from '../workspaces/service.ts';
@@ -17,7 +18,7 @@ import { magicLinkEmail, memberInvitationEmail, partnerInvitationEmail } from '.
 export function mailSubscriber(deps: { mailer: Mailer; tokens: TokenService; config: Config }): Subscriber {
   return {
     name: 'mail',
-    eventTypes: [MAGIC_LINK_REQUESTED, MEMBER_INVITED, PARTNER_USER_INVITED, ...REGISTRATION_MAIL_EVENTS, PAYOUT_DISPUTE_OPENED, PAYOUT_DISPUTE_CLOSED],
+    eventTypes: [MAGIC_LINK_REQUESTED, MEMBER_INVITED, PARTNER_USER_INVITED, ...REGISTRATION_MAIL_EVENTS, PAYOUT_DISPUTE_OPENED, PAYOUT_DISPUTE_CLOSED, PAYOUT_REVERSED],
     async handle(event, { db }) {
       const key = `${event.id}:${event.type}`;
       if (REGISTRATION_MAIL_EVENTS.includes(event.type)) {
@@ -30,6 +31,10 @@ export function mailSubscriber(deps: { mailer: Mailer; tokens: TokenService; con
       }
       if (event.type === PAYOUT_DISPUTE_CLOSED) {
         await sendDisputeAnsweredMail(event, db, deps);
+        return;
+      }
+      if (event.type === PAYOUT_REVERSED) {
+        await sendPayoutReversedMail(event, db, deps);
         return;
       }
       if (event.type === MAGIC_LINK_REQUESTED) {

@@ -158,6 +158,24 @@ export function statementDisputeAnsweredEmail(input: {
   };
 }
 
+/** To a partner's payout people: a payment to them was returned to the vendor (a Stripe transfer reversal); it is owed again. */
+export function payoutReversedEmail(input: { recipientName: string; vendorName: string; statement: string; reversed: string; full: boolean; url: string }) {
+  const subject = `${input.full ? 'The payment' : 'Part of the payment'} for statement ${input.statement} was returned`;
+  return {
+    subject,
+    ...renderEmail({
+      heading: subject,
+      paragraphs: [
+        `Hi ${input.recipientName},`,
+        `${input.reversed} of the payment for statement ${input.statement} was returned to ${input.vendorName}, so it did not stay with you.`,
+        `It is owed to you again and goes out with your next payout. Nothing else is needed from you unless your payout method changed.`,
+      ],
+      action: { label: 'Open your payouts', url: input.url },
+      footer: `You receive this because you manage payouts with ${input.vendorName}.`,
+    }),
+  };
+}
+
 export function statementDisputeOpenedEmail(input: {
   recipientName: string;
   partnerName: string;

@@ -4,11 +4,13 @@ import type { Db } from '../../platform/db.ts';
 import type { DomainEvent } from '../../platform/events.ts';
 import type { Mailer } from '../../platform/mail.ts';
 import { formatMoney } from '../../platform/money.ts';
-import { statementDisputeAnsweredEmail, statementDisputeOpenedEmail } from '../mail/templates.ts';
+import { payoutReversedEmail, statementDisputeAnsweredEmail, statementDisputeOpenedEmail } from '../mail/templates.ts';
 import { authUser } from '../../platform/schema.ts';
 import { partnerUser } from '../partners/schema.ts';
 import { member, workspace } from '../workspaces/schema.ts';
 import { findDispute, myDisputeView } from './disputes.ts';
+import { statementLabel } from './runs.ts';
+import { payout } from './schema.ts';
 
 /**
  * Tells the partner's payout people (admins and finance users: those who can dispute) that a
@@ -32,6 +34,36 @@ export async function sendDisputeAnsweredMail(event: DomainEvent, db: Db, deps: 
       outcome: seen.status,
       resolution: seen.resolution,
       adjustment: seen.adjustment ? formatMoney({ amountMinor: BigInt(seen.adjustment.amountMinor), currency: seen.adjustment.currency }) : null,
+      url: `${deps.config.publicUrl}/portal/payouts`,
+    });
+    await deps.mailer.send({ workspaceId: event.workspaceId, idempotencyKey: `${event.id}:${event.type}:${u.email}`, to: u.email, ...mail });
+  }
+}
+
+/**
+ * Tells the partner's payout people (admins and finance users) that a payment to them was
+ * reversed in Stripe and is owed again (`payout.reversed`): the amount and the statement only.
+ */
+export async function sendPayoutReversedMail(event: DomainEvent, db: Db, deps: { mailer: Mailer; config: Config }): Promise<void> {
+  const p = event.payload as { payoutId: string; partnerId: string; reversed: { amountMinor: string; currency: string }; full: boolean };
+  if (!event.workspaceId) return;
+  const [row] = await db
+    .select({ statementNumber: payout.statementNumber, vendorName: workspace.name })
+    .from(payout)
+    .innerJoin(workspace, eq(workspace.id, payout.workspaceId))
+    .where(and(eq(payout.workspaceId, event.workspaceId), eq(payout.id, p.payoutId), eq(payout.partnerId, p.partnerId)));
+  if (!row) return;
+  const users = await db
+    .select({ name: partnerUser.name, email: partnerUser.email })
+    .from(partnerUser)
+    .where(and(eq(partnerUser.workspaceId, event.workspaceId), eq(partnerUser.partnerId, p.partnerId), inArray(partnerUser.role, ['admin', 'finance'])));
+  for (const u of users) {
+    const mail = payoutReversedEmail({
+      recipientName: u.name,
+      vendorName: row.vendorName,
+      statement: statementLabel(row.statementNumber) ?? p.payoutId,
+      reversed: formatMoney({ amountMinor: BigInt(p.reversed.amountMinor), currency: p.reversed.currency }),
+      full: p.full,
       url: `${deps.config.publicUrl}/portal/payouts`,
     });
     await deps.mailer.send({ workspaceId: event.workspaceId, idempotencyKey: `${event.id}:${event.type}:${u.email}`, to: u.email, ...mail });

@@ -38,7 +38,8 @@ let stripe: StripeContractServer;
 let endpointId: string;
 let otherEndpointId: string;
 let prg: string;
-let partner: { id: string; cookie: string };
+let partner: { id: string; cookie: string; email: string };
+let sellerEmail: string;
 
 const usd = (amountMinor: string | number) => ({ amountMinor: String(amountMinor), currency: 'USD' });
 
@@ -104,7 +105,9 @@ beforeAll(async () => {
   prg = (await call(t, 'POST', '/api/v1/programs', { ...vendor.as, body: { name: 'Connect program', partnerType: 'affiliate', currency: 'USD', status: 'active' } })).body.id;
   expect((await call(t, 'PUT', `/api/v1/programs/${prg}/payout-schedule`, { ...finance.as, body: { cadence: 'monthly', dayOfMonth: 31, threshold: usd(100) } })).status).toBe(200);
   const id = await makePartner(t, vendor.as, 'Connect Partner', prg);
-  partner = { id, cookie: (await partnerUser(t, vendor.as, id, 'admin')).cookie };
+  const admin = await partnerUser(t, vendor.as, id, 'admin');
+  partner = { id, cookie: admin.cookie, email: admin.email };
+  sellerEmail = (await partnerUser(t, vendor.as, id, 'seller')).email;
   await call(t, 'PUT', '/api/v1/portal/payout-method', { cookie: partner.cookie, body: { type: 'stripe_connect', currency: 'USD', stripeAccountId: 'acct_1PgafTB7WZ01zgkW' } });
   const created = await call(t, 'POST', '/api/v1/billing-endpoints', { ...vendor.as, body: { provider: 'stripe', signingSecret: SECRET } });
   expect(created.status).toBe(201);
@@ -193,6 +196,17 @@ describe('Stripe Connect transfer reversals', () => {
     expect(audits[0].actorType).toBe('system');
     expect(audits[0].changes).toMatchObject({ newlyReversed: usd(2_537), transferId: first.transfer.id });
     expect(await balanced()).toBe(true);
+
+    // The partner's admin is told, once, that the money came back and is owed again (a seller is not).
+    await t.services.bus.drain();
+    const outbox = (await call(t, 'GET', '/api/v1/mail-outbox?limit=200', vendor.as)).body.data as { id: string; to: string; subject: string }[];
+    const told = outbox.filter((m) => /Part of the payment for statement S-\d{6} was returned/.test(m.subject));
+    expect(told.map((m) => m.to)).toEqual([partner.email]);
+    expect(outbox.some((m) => m.to === sellerEmail && /returned/.test(m.subject))).toBe(false);
+    const mail = await call(t, 'GET', `/api/v1/mail-outbox/${told[0].id}`, vendor.as);
+    expect(mail.body.text).toContain('$25.37 of the payment');
+    expect(mail.body.text).toContain('goes out with your next payout');
+    expect(mail.body.text).not.toContain('trr_');
 
     const view = await call(t, 'GET', `/api/v1/payouts/${first.payoutId}`, vendor.as);
     expect(view.body).toMatchObject({ status: 'paid', reversal: { amount: usd(2_537), full: false, reversedAt: new Date(1_790_000_100_000).toISOString() } });
