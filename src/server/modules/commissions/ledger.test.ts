@@ -15,6 +15,41 @@ afterAll(async () => {
 
 const TRICKY = ['plain', '', 'a "quoted" word', 'back\\slash \\" and \\\\', '{braces}, commas, NULL', 'NULL', 'ünïcödé → ✓ 🎉', 'line\nbreak\ttab', "it's"];
 
+/** A workspace with an active program and one enrolled partner, for writing ledger lines directly. */
+async function ledgerOwner(name: string) {
+  const vendor = await ownerWithWorkspace(t, name);
+  const programId = (await call(t, 'POST', '/api/v1/programs', { ...vendor.as, body: { name: 'Affiliates', partnerType: 'affiliate', currency: 'USD', status: 'active' } })).body.id as string;
+  const partnerId = await makePartner(t, vendor.as, 'Northwind', programId);
+  return { workspaceId: vendor.workspaceId, programId, partnerId };
+}
+
+/** A plain manual ledger line of 1 minor unit; `over` sets what a test is about. */
+const manualLine = (o: { workspaceId: string; programId: string; partnerId: string }, i: number, over: Partial<NewEntry> = {}): NewEntry => ({
+  id: newId('commissionEntry'),
+  workspaceId: o.workspaceId,
+  programId: o.programId,
+  partnerId: o.partnerId,
+  planId: null,
+  ruleId: null,
+  kind: 'commission',
+  sourceType: 'manual',
+  sourceId: `src_${i}`,
+  conversionId: null,
+  dealId: null,
+  reversesEntryId: null,
+  idempotencyKey: `line:${i}`,
+  baseMinor: null,
+  rateBp: null,
+  amountMinor: 1n,
+  currency: 'USD',
+  status: 'pending',
+  holdUntil: null,
+  flags: [],
+  explanation: {},
+  earnedAt: new Date(0),
+  ...over,
+});
+
 describe('ledger array encoding', () => {
   it('round-trips every string, including quotes, backslashes, braces, NULL and unicode, through pgArray', async () => {
     const values = [...TRICKY, null];
@@ -23,36 +58,22 @@ describe('ledger array encoding', () => {
   });
 
   it('insertEntries writes every column exactly (bigints, nulls, flags, explanation JSON) and is idempotent', async () => {
-    const vendor = await ownerWithWorkspace(t, 'Ledger Co');
-    const programId = (await call(t, 'POST', '/api/v1/programs', { ...vendor.as, body: { name: 'Affiliates', partnerType: 'affiliate', currency: 'USD', status: 'active' } })).body.id as string;
-    const partnerId = await makePartner(t, vendor.as, 'Northwind', programId);
+    const owner = await ledgerOwner('Ledger Co');
     const at = new Date('2026-03-04T05:06:07.089Z');
-    const entry = (i: number, over: Partial<NewEntry> = {}): NewEntry => ({
-      id: newId('commissionEntry'),
-      workspaceId: vendor.workspaceId,
-      programId,
-      partnerId,
-      planId: null,
-      ruleId: TRICKY[i % TRICKY.length],
-      kind: 'commission',
-      sourceType: 'manual',
-      sourceId: `src_${i}`,
-      conversionId: null,
-      dealId: null,
-      reversesEntryId: null,
-      idempotencyKey: `test:${i}:${TRICKY[i % TRICKY.length]}`,
-      baseMinor: 9_007_199_254_740_993n,
-      rateBp: 1234,
-      amountMinor: -9_007_199_254_740_993n + BigInt(i),
-      currency: 'USD',
-      status: 'pending',
-      holdUntil: at,
-      flags: i % 2 ? ['self_referral', 'duplicate_ip'] : [],
-      explanation: { summary: TRICKY.join(' | '), nested: { list: TRICKY, n: i, nothing: null } },
-      earnedAt: at,
-      approvedAt: null,
-      ...over,
-    });
+    const entry = (i: number, over: Partial<NewEntry> = {}): NewEntry =>
+      manualLine(owner, i, {
+        ruleId: TRICKY[i % TRICKY.length],
+        idempotencyKey: `test:${i}:${TRICKY[i % TRICKY.length]}`,
+        baseMinor: 9_007_199_254_740_993n,
+        rateBp: 1234,
+        amountMinor: -9_007_199_254_740_993n + BigInt(i),
+        holdUntil: at,
+        flags: i % 2 ? ['self_referral', 'duplicate_ip'] : [],
+        explanation: { summary: TRICKY.join(' | '), nested: { list: TRICKY, n: i, nothing: null } },
+        earnedAt: at,
+        approvedAt: null,
+        ...over,
+      });
     const list = TRICKY.map((_, i) => entry(i));
     list.push(entry(99, { baseMinor: null, rateBp: null, holdUntil: null, approvedAt: at, status: 'approved', explanation: {} }));
     const ids = await insertEntries(t.services.db, list);
@@ -65,7 +86,7 @@ describe('ledger array encoding', () => {
           explanation, to_char(hold_until at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as hold_until,
           to_char(earned_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as earned_at,
           to_char(approved_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as approved_at
-        from commission_entry where workspace_id = ${vendor.workspaceId}`,
+        from commission_entry where workspace_id = ${owner.workspaceId}`,
     );
     const parseFlags = (v: unknown) => (Array.isArray(v) ? v : v === '{}' ? [] : String(v).replace(/^\{|\}$/g, '').split(','));
     for (const e of list) {
@@ -101,35 +122,10 @@ describe('ledger array encoding', () => {
   });
 
   it('stores every millisecond timestamp exactly, to the microsecond, from 1970 to 2200', async () => {
-    const vendor = await ownerWithWorkspace(t, 'Clock Co');
-    const programId = (await call(t, 'POST', '/api/v1/programs', { ...vendor.as, body: { name: 'Affiliates', partnerType: 'affiliate', currency: 'USD', status: 'active' } })).body.id as string;
-    const partnerId = await makePartner(t, vendor.as, 'Northwind', programId);
+    const vendor = await ledgerOwner('Clock Co');
     // Spread over 230 years with every millisecond remainder 0…999 at least once.
     const times = Array.from({ length: 2000 }, (_, i) => Math.floor((i * 7_258_118_400_000) / 2000) - (Math.floor((i * 7_258_118_400_000) / 2000) % 1000) + (i % 1000));
-    const list: NewEntry[] = times.map((ms, i) => ({
-      id: newId('commissionEntry'),
-      workspaceId: vendor.workspaceId,
-      programId,
-      partnerId,
-      planId: null,
-      ruleId: null,
-      kind: 'commission',
-      sourceType: 'manual',
-      sourceId: `src_${i}`,
-      conversionId: null,
-      dealId: null,
-      reversesEntryId: null,
-      idempotencyKey: `clock:${i}`,
-      baseMinor: null,
-      rateBp: null,
-      amountMinor: 1n,
-      currency: 'USD',
-      status: 'pending',
-      holdUntil: new Date(ms + 1),
-      flags: [],
-      explanation: {},
-      earnedAt: new Date(ms),
-    }));
+    const list: NewEntry[] = times.map((ms, i) => manualLine(vendor, i, { idempotencyKey: `clock:${i}`, holdUntil: new Date(ms + 1), earnedAt: new Date(ms) }));
     expect(await insertEntriesCount(t.services.db, list)).toBe(list.length);
     // A replay mixed with new lines (same keys, new ids): only the new lines are written, and counted.
     const fresh = { ...list[0], id: newId('commissionEntry'), idempotencyKey: 'clock:new' };
