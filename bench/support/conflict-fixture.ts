@@ -3,6 +3,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { normalizeCompanyName } from '../../src/server/modules/accounts/matching.ts';
 import { type ConflictCheckInput, checkConflicts, nameMatches } from '../../src/server/modules/registrations/conflict-check.ts';
 import type { Db } from '../../src/server/platform/db.ts';
+import { seededRandom } from '../../src/server/test/random.ts';
 
 /**
  * A conflict-check workload built in SQL (`insert … select generate_series`), not row by row:
@@ -194,16 +195,6 @@ async function insertRows(exec: Exec, counts: FixtureCounts, log: (line: string)
     from generate_series(2, ${counts.deals}::int, 2) g`);
 }
 
-/** A seeded PRNG (mulberry32) so every run looks the same names up. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MISS_WORDS = ['Zephyr', 'Quillon', 'Marrow', 'Tessel', 'Varkon', 'Obrecht', 'Hyldor', 'Praxen', 'Ulmaris', 'Gorund'];
 const MISS_TAILS = ['Biotech', 'Shipping', 'Brewers', 'Mining', 'Aviation', 'Furniture'];
@@ -220,7 +211,7 @@ export interface Lookup {
  * third by names that exist nowhere.
  */
 export function makeLookups(n: number, accounts: number): Lookup[] {
-  const random = prng(7);
+  const random = seededRandom(7);
   const out: Lookup[] = [];
   for (let i = 0; i < n; i++) {
     const partnerId = `ptr_bench_${1 + Math.floor(random() * 200)}`;

@@ -8,6 +8,7 @@ import type { WorkspaceContext } from '../../src/server/platform/context.ts';
 import { newId } from '../../src/server/platform/ids.ts';
 import { authUser } from '../../src/server/platform/schema.ts';
 import { buildServices, closeServices } from '../../src/server/platform/services.ts';
+import { seededRandom } from '../../src/server/test/random.ts';
 
 const CHUNK = 1000;
 const OWNER = { name: 'Bench Owner', email: 'owner@bench.openprm.dev', password: 'bench-owner-password' };
@@ -18,19 +19,9 @@ const SUFFIXES = ['Consulting', 'Digital', 'Systems', 'Partners', 'Integrations'
 const COUNTRIES = ['US', 'GB', 'DE', 'CA', 'NL', 'FR', 'AU', 'IE', 'NO', 'AE', 'IN', 'ES', 'SG', 'CH', 'BR', 'IT', 'JP'];
 const TAGS = ['emea', 'apac', 'latam', 'north-america', 'strategic', 'integration', 'marketplace', 'creator', 'dach', 'uk', 'nordics'];
 
-/** A small seeded PRNG (mulberry32) so every run lists the same partners. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function partnerRows(workspaceId: string, managerMemberId: string, count: number): (typeof partner.$inferInsert)[] {
-  const random = prng(42);
+  const random = seededRandom(42);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
   return Array.from({ length: count }, (_, i) => {
     const name = `${pick(STEMS)}${pick(ROOTS)} ${pick(SUFFIXES)}`;

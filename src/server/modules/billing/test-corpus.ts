@@ -8,6 +8,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { CORPORA_DIR } from '../../platform/paths.ts';
 import { type Provider, SIGNATURE_HEADER, signFor } from './signatures.ts';
+import { seededRandom } from '../../test/random.ts';
 
 export { CORPORA_DIR };
 
@@ -204,14 +205,7 @@ export function permutations<T>(items: T[]): T[][] {
 
 /** A seeded shuffle (mulberry32), so a failing delivery order can be replayed. */
 export function shuffled<T>(items: T[], seed: number): T[] {
-  let a = seed >>> 0;
-  const rnd = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
+  const rnd = seededRandom(seed);
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(rnd() * (i + 1));

@@ -7,6 +7,7 @@ import { matchNameOf } from '../accounts/service.ts';
 import { deal, dealCredit, pipeline, stage } from '../deals/schema.ts';
 import { NAME_SIZE_CLASSES } from '../accounts/name-size.ts';
 import { type ConflictCheckInput, NAME_SIMILARITY_THRESHOLD, checkConflicts, matchedAccountsQuery, sameBrand } from './conflict-check.ts';
+import { seededRandom } from '../../test/random.ts';
 import { registration } from './schema.ts';
 
 /** Runs on PGlite, and on PostgreSQL with OPENPRM_TEST_DB=postgres TEST_DATABASE_URL=… */
@@ -231,6 +232,51 @@ describe(`checkConflicts (${testDatabaseKind()})`, () => {
       const found = (await check({ accountName })).filter((c) => c.otherKind === 'incumbent').map((c) => c.matchedAccountId);
       expect(found.sort(), accountName).toEqual(expected.rows.map((r) => r.id));
     }
+  });
+
+  it('loses no match near the threshold: 300 seeded random names and edits, checked against every claimed account', async () => {
+    // Each size class asks its index for exactly the overlap a match needs (no trigram of slack), so
+    // names that sit right at the 0.6 boundary, of every size, are where a lost match would show.
+    const random = seededRandom(20261122);
+    const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
+    const syllables = ['ka', 'lo', 'mi', 'bri', 'tor', 'vel', 'quin', 'za', 'ne', 'ros', 'ath', 'dre'];
+    const tails = ['Semiconductors', 'Construction', 'Labs', 'Group', 'Technologies Krakow', 'Consulting Ghent', '3D Printing', ''];
+    const brand = () => Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(syllables)).join('');
+    const names = Array.from({ length: 60 }, () => `${brand()} ${pick(tails)}`.trim());
+    const stored = new Set<string>();
+    for (const name of names) {
+      if (stored.has(name)) continue;
+      stored.add(name);
+      await addAccount(ws, name, null, P.C);
+    }
+    const edit = (name: string) => {
+      const at = Math.floor(random() * name.length);
+      switch (Math.floor(random() * 4)) {
+        case 0:
+          return name.slice(0, at) + name.slice(at + 1); // a letter dropped
+        case 1:
+          return `${name.slice(0, at)}${pick(syllables)}${name.slice(at)}`; // a syllable inserted
+        case 2:
+          return `${name} ${pick(tails)}`; // a word more
+        default:
+          return `${brand()} ${name.split(' ').slice(1).join(' ')}`; // another brand, the same tail
+      }
+    };
+    const queries = Array.from({ length: 300 }, () => edit(edit(pick(names))));
+    let nearThreshold = 0;
+    for (const accountName of queries) {
+      const name = matchNameOf(accountName);
+      const expected = (await t.services.db.execute(sql`
+        select id, similarity(match_name, ${name}::text) as sim from account where workspace_id = ${ws} and claimed and incumbent_partner_id = ${P.C}
+          and (similarity(match_name, ${name}::text) >= ${NAME_SIMILARITY_THRESHOLD}::real or ${sameBrand(sql.raw('match_name'), sql`${name}::text`)})
+        order by id`)) as unknown as { rows: { id: string; sim: number }[] };
+      if (expected.rows.length >= 15) continue; // beyond MAX_NAME_MATCHES the best 20 are kept, by design
+      nearThreshold += expected.rows.filter((r) => Number(r.sim) < 0.7).length;
+      const found = (await check({ accountName })).filter((c) => c.otherKind === 'incumbent' && c.otherPartnerId === P.C).map((c) => c.matchedAccountId);
+      expect(found.sort(), accountName).toEqual(expected.rows.map((r) => r.id));
+    }
+    // The generated names do reach the boundary (otherwise this test would prove nothing).
+    expect(nearThreshold).toBeGreaterThan(30);
   });
 
   it("never sees another workspace's accounts", async () => {

@@ -193,11 +193,16 @@ export function matchedAccountsQuery(input: ConflictCheckInput): SQL {
  * `o ≥ t·(a + b) / (1 + t)`, which grows with the stored name's size b. So the trigram index is
  * split by b (`NAME_SIZE_CLASSES`, partial indexes), and for a class of sizes `b ≥ L` the name
  * is padded with `f` trigrams names rarely have (a word of digits; a stored name sharing some of
- * them only passes more easily) and searched at a lower limit θ:
- * `sim(B, A ∪ F) = o / (a + f + b − o) ≥ θ` holds for every B with `sim(A, B) ≥ t` as long as
- * `f ≤ (a + L)·(t − θ) / (θ·(1 + t))` (the padding never loses a match; it only raises the
- * overlap the index asks for toward `t·(a + L) / (1 + t)`). One padding trigram is left as slack
- * for float rounding. Classes whose sizes cannot reach `t·a … a / t` are skipped (a one-time
+ * them only passes more easily) and searched at a lower limit θ. The index asks for an overlap of
+ * `θ·(a + f)`; the recheck, `sim(B, A ∪ F) = o / (a + f + b − o) ≥ θ`, holds for every B of the
+ * class with `sim(A, B) ≥ t` as long as `θ ≤ t·(a + L) / ((a + L) + (1 + t)·f)` (worst case: the
+ * smallest B, with the smallest overlap). So f is picked for a limit near `PADDED_SEARCH_LIMIT`
+ * (`f ≈ (a + L)·(t − θ) / (θ·(1 + t))`, whole trigrams), and then each class's limit is set to
+ * exactly that bound for the f it got (less a relative 1e-6 for float rounding): the padding
+ * never loses a match, and the overlap the index asks for is as close to `t·(a + L) / (1 + t)` as
+ * that f allows. A fixed limit with a trigram of slack, as before, asked for up to one shared
+ * trigram less, which let every name sharing only a long common word (`… Semiconductors`) be
+ * read and rechecked. Classes whose sizes cannot reach `t·a … a / t` are skipped (a one-time
  * filter). The similarity test against the plain name decides, as in `nameMatches`.
  */
 export const PADDED_SEARCH_LIMIT = 0.2;
@@ -228,10 +233,12 @@ function similarNameCandidates(workspaceId: string, name: string): SQL {
   const branches = NAME_SIZE_CLASSES.map((sizeClass) => {
     const [low, high] = sizeClass;
     const from = sql`greatest(${sql.raw(String(low))}, ceil(${sql.raw(String(t))} * ${size})::int)`;
-    // The padding's length in trigrams (a word of n digits has n + 1), less one of slack, at most the sequence.
-    const pad = sql`least(${sql.raw(String(PADDING.length - 3))}, floor((${size} + ${from}) * ${sql.raw(String((t - theta) / (theta * (1 + t))))}::numeric)::int - 1)`;
-    const padded = sql`(select ${name}::text || ' ' || left(${PADDING}::text, greatest(${pad} - 1, 0))
-      from (select set_config('pg_trgm.similarity_threshold', ${String(theta)}, true)) as at_limit)`;
+    // The padding word's digits (a word of n digits has n + 1 trigrams), at most the sequence.
+    const digits = sql`greatest(least(${sql.raw(String(PADDING.length - 3))}, floor((${size} + ${from}) * ${sql.raw(`(${t}::numeric - ${theta}) / (${theta} * (1 + ${t}::numeric))`)})::int) - 1, 0)`;
+    const f = sql.raw('(case when p.digits > 0 then p.digits + 1 else 0 end)');
+    const limit = sql`(${sql.raw(String(t))}::numeric * (${size} + ${from}) / ((${size} + ${from}) + ${sql.raw(String(1 + t))}::numeric * ${f}) * 0.999999)::text`;
+    const padded = sql`(select ${name}::text || ' ' || left(${PADDING}::text, at_limit.digits)
+      from (select p.digits, set_config('pg_trgm.similarity_threshold', ${limit}, true) from (select ${digits} as digits) p) as at_limit)`;
     const reachable = sql`${high === null ? sql`true` : sql`${sql.raw(String(high))} >= ceil(${sql.raw(String(t))} * ${size})`} and ${sql.raw(String(low))} <= floor(${size} / ${sql.raw(String(t))})`;
     return sql`select a.id, a.incumbent_partner_id, a.created_at, a.match_name, a.domain from account a
         where a.workspace_id = ${workspaceId} and a.claimed and ${nameSizeClassPredicate(sql.raw('a.match_name'), sizeClass)} and ${reachable}
