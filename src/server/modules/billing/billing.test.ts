@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../platform/ids.ts';
 import { type TestApp, call, createTestApp, memberWithRole, ownerWithWorkspace } from '../../test/harness.ts';
@@ -172,6 +172,50 @@ describe('receiving webhooks', () => {
     const refund = await deliver(t.app, 'stripe', stripeId, JSON.stringify({ id: 'evt_once_refund', type: 'charge.refunded', created: 1, data: { object: { id: 'ch_once', invoice: 'in_once', payment_intent: 'pi_once', currency: 'usd', amount: 4900, amount_refunded: 1000 }, previous_attributes: { amount_refunded: 0 } } }), 'whsec_receiving');
     const [ref] = await t.services.db.select().from(conversion).where(eq(conversion.id, refund.body.conversionIds[0]));
     expect(ref).toMatchObject({ kind: 'refund', originalRef: 'pi_once', amountMinor: 1000n, partnerId });
+  });
+
+  it('partial refunds of a charge add up to its amount_refunded, with or without previous_attributes, in either order', async () => {
+    // $10 then $30 refunded of a $49 charge: amount_refunded is 1000, then 4000 (cumulative).
+    const refundEvent = (chargeId: string, id: string, total: number, previous?: number) =>
+      JSON.stringify({
+        id,
+        type: 'charge.refunded',
+        created: 1,
+        data: {
+          object: { id: chargeId, invoice: `in_${chargeId}`, payment_intent: `pi_${chargeId}`, currency: 'usd', amount: 4900, amount_refunded: total },
+          ...(previous === undefined ? {} : { previous_attributes: { amount_refunded: previous } }),
+        },
+      });
+    const refunded = async (chargeId: string) => {
+      const rows = await t.services.db.select().from(conversion).where(and(eq(conversion.workspaceId, vendor.workspaceId), eq(conversion.externalRef, chargeId), eq(conversion.kind, 'refund')));
+      return rows.reduce((sum, r) => sum + (r.amountMinor ?? 0n), 0n);
+    };
+    const scenarios: { charge: string; events: [string, number, number | undefined][] }[] = [
+      // The second event without previous_attributes used to count the first $10 again ($50 reversed).
+      { charge: 'ch_cum_a', events: [['evt_cum_a1', 1000, 0], ['evt_cum_a2', 4000, undefined]] },
+      // The second refund arrives first: each names its previous total, so each records its own step.
+      { charge: 'ch_cum_b', events: [['evt_cum_b2', 4000, 1000], ['evt_cum_b1', 1000, 0]] },
+      // Neither names it: the later total records the whole $40 and the late first adds nothing.
+      { charge: 'ch_cum_c', events: [['evt_cum_c2', 4000, undefined], ['evt_cum_c1', 1000, undefined]] },
+      // Mixed: $40 recorded without a previous total, then the first step ($10, named) is already covered.
+      { charge: 'ch_cum_e', events: [['evt_cum_e2', 4000, undefined], ['evt_cum_e1', 1000, 0]] },
+    ];
+    for (const s of scenarios) {
+      await deliver(t.app, 'stripe', stripeId, stripeEvent('invoice.paid', { id: `in_${s.charge}`, charge: s.charge, payment_intent: `pi_${s.charge}`, currency: 'usd', amount_paid: 4900, customer: 'cus_once', customer_email: 'once@example.com' }), 'whsec_receiving');
+      for (const [id, total, previous] of s.events) {
+        const res = await deliver(t.app, 'stripe', stripeId, refundEvent(s.charge, id, total, previous), 'whsec_receiving');
+        expect(res.body.status, `${s.charge} ${id}`).toBe('applied');
+      }
+      expect(await refunded(s.charge), s.charge).toBe(4000n);
+      // Replays of every event change nothing.
+      for (const [id, total, previous] of s.events) await deliver(t.app, 'stripe', stripeId, refundEvent(s.charge, id, total, previous), 'whsec_receiving');
+      expect(await refunded(s.charge), `${s.charge} after replays`).toBe(4000n);
+    }
+    // A refund recorded before refundedTotal existed (only Stripe's amountRefundedTotal) still counts as the charge's total so far.
+    await deliver(t.app, 'stripe', stripeId, refundEvent('ch_cum_d', 'evt_cum_d1', 1000, 0), 'whsec_receiving');
+    await t.services.db.execute(sql`update conversion set details = details - 'refundedTotal' - 'refundedBefore' where workspace_id = ${vendor.workspaceId} and external_ref = 'ch_cum_d'`);
+    await deliver(t.app, 'stripe', stripeId, refundEvent('ch_cum_d', 'evt_cum_d2', 4000), 'whsec_receiving');
+    expect(await refunded('ch_cum_d')).toBe(4000n);
   });
 
   it('an unknown customer becomes an unattributed conversion, visible in the events list', async () => {

@@ -313,7 +313,18 @@ export function normalizeStripe(event: unknown): NormalizedEvent {
           customer: { externalId: ref(o.customer), email: str(billing.email) ?? str(o.receipt_email), name: str(billing.name), country: str(obj(billing.address).country) },
           clickId: hints(o.metadata).clickId,
           partnerCode: hints(o.metadata).partnerCode,
-          details: { provider: 'stripe', charge: chargeId, paymentIntent: ref(o.payment_intent), invoice: ref(o.invoice), amountRefundedTotal: refunded.toString(), fullyRefunded: o.refunded === true, ...(previous === null ? { assumedFirstRefund: true } : {}) },
+          // (refundedBefore, refundedTotal], in our minor units, is the step of the charge's cumulative refunded
+          // amount this event reports; billing/cumulative-refunds.ts records what no recorded refund covers.
+          details: {
+            provider: 'stripe',
+            charge: chargeId,
+            paymentIntent: ref(o.payment_intent),
+            invoice: ref(o.invoice),
+            amountRefundedTotal: refunded.toString(),
+            refundedTotal: stripeAmount(refunded, currency).toString(),
+            ...(previous === null ? {} : { refundedBefore: stripeAmount(previous, currency).toString() }),
+            fullyRefunded: o.refunded === true,
+          },
         },
         null,
       );

@@ -15,7 +15,7 @@ import { program } from '../programs/schema.ts';
 import { recordConversion } from '../tracking/conversions.ts';
 import type { BillingEventQuery, CreateBillingEndpointRequest, RotateSecretRequest, UpdateBillingEndpointRequest } from './contract.ts';
 import { applyLemonSqueezy, type LsqOutcome, lockLemonSqueezy } from './lemonsqueezy-first-payment.ts';
-import { recordLemonSqueezyRefund } from './lemonsqueezy-refunds.ts';
+import { recordCumulativeRefund } from './cumulative-refunds.ts';
 import { type BillingConversion, MalformedEvent, type NormalizedEvent, normalize, normalizedToJson } from './normalize.ts';
 import { billingEndpoint, billingEvent } from './schema.ts';
 import { PROVIDERS, type Provider, SIGNATURE_HEADER, verifySignature } from './signatures.ts';
@@ -342,9 +342,9 @@ async function applyEvent(tx: Tx, endpoint: EndpointRow, provider: Provider, n: 
     // The first payment of a subscription (order_created + the `initial` invoice) is one sale, whatever the order of arrival.
     try {
       const outcome = await tx.transaction(async (sp) => {
-        // Refunds report the cumulative refunded amount: recorded as what each adds (lemonsqueezy-refunds.ts).
+        // Refunds report the cumulative refunded amount: recorded as what each adds (cumulative-refunds.ts).
         const record = (c: BillingConversion) =>
-          recordLemonSqueezyRefund(sp, workspaceId, c, (x) => recordConversion(sp, workspaceId, { ...x, programId: endpoint.programId }));
+          recordCumulativeRefund(sp, workspaceId, c, (x) => recordConversion(sp, workspaceId, { ...x, programId: endpoint.programId }));
         const lsq = await applyLemonSqueezy(sp, workspaceId, n, payload, record);
         if (lsq) return lsq;
         const recorded = [];
@@ -364,7 +364,10 @@ async function applyEvent(tx: Tx, endpoint: EndpointRow, provider: Provider, n: 
         // Stripe: invoice ↔ payment links, so refunds of 2025-03-31+ invoices find their sale (stripe-links.ts).
         const plan = provider === 'stripe' ? await beforeStripeConversions(sp, workspaceId, n) : null;
         const out = [];
-        for (const c of plan?.conversions ?? n.conversions) out.push(await recordConversion(sp, workspaceId, { ...c, programId: endpoint.programId }));
+        // A charge's refunds report its cumulative refunded amount: recorded as what each adds (cumulative-refunds.ts).
+        for (const c of plan?.conversions ?? n.conversions) {
+          out.push(await recordCumulativeRefund(sp, workspaceId, c, (x) => recordConversion(sp, workspaceId, { ...x, programId: endpoint.programId })));
+        }
         return { results: out, followed: plan ? await afterStripeConversions(sp, workspaceId, plan) : [] };
       });
       for (const r of results) conversionIds.push(r.id);
