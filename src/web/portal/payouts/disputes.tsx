@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { MessageSquareWarning } from 'lucide-react';
 import * as React from 'react';
 import { api } from '../../api/client';
@@ -23,8 +23,8 @@ type Reason = components['schemas']['OpenStatementDisputeRequest']['reason'];
 
 const REASON_OPTIONS = (Object.keys(DISPUTE_REASON) as Reason[]).map((value) => ({ value, label: DISPUTE_REASON[value] }));
 const myDisputesKey = ['portal', 'payout-disputes'];
-/** How many of a statement's lines the dialog offers to pick from (newest first). */
-const LINES_SHOWN = 100;
+/** How many of a statement's lines the dialog loads at a time (newest first; "Show older lines" loads more). */
+const LINES_PAGE = 100;
 
 /** "Dispute" on a statement: tell finance what is missing or wrong; the answer shows under Disputes. */
 export function DisputeStatementButton({ payout }: { payout: PortalPayout }) {
@@ -49,12 +49,16 @@ function DisputeDialog({ payout, open, onOpenChange }: { payout: PortalPayout; o
   const [entryId, setEntryId] = React.useState('');
   const [errors, setErrors] = React.useState<FieldErrors>({});
   // The statement's lines, to name the one that is wrong (optional: most questions are about the whole statement).
-  const lines = useQuery({
+  const lines = useInfiniteQuery({
     queryKey: ['portal', 'payouts', payout.id, 'lines'],
-    queryFn: () => unwrap(api.GET('/api/v1/portal/payouts/{id}/lines', { params: { path: { id: payout.id }, query: { limit: LINES_SHOWN } } })),
+    queryFn: ({ pageParam }) =>
+      unwrap(api.GET('/api/v1/portal/payouts/{id}/lines', { params: { path: { id: payout.id }, query: { limit: LINES_PAGE, ...(pageParam ? { cursor: pageParam } : {}) } } })),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
     enabled: open,
   });
-  const lineOptions = (lines.data?.data ?? []).map((l) => ({
+  const loadedLines = lines.data?.pages.flatMap((page) => page.data) ?? [];
+  const lineOptions = loadedLines.map((l) => ({
     value: l.id,
     label: `${formatDate(l.earnedAt)} · ${kindLabel(l.kind)}${l.customer ? ` · ${l.customer}` : ''} · ${formatMoney(l.amount.amountMinor, l.amount.currency)}`,
   }));
@@ -107,7 +111,16 @@ function DisputeDialog({ payout, open, onOpenChange }: { payout: PortalPayout; o
             label="Which line?"
             optional
             error={errors.entryId}
-            hint={lines.data?.nextCursor ? `The latest ${LINES_SHOWN} lines of this statement; for an older one, name it in the details.` : undefined}
+            hint={
+              lines.hasNextPage ? (
+                <>
+                  The latest {loadedLines.length} lines of this statement.{' '}
+                  <Button type="button" variant="link" size="sm" className="h-auto" disabled={lines.isFetchingNextPage} onClick={() => void lines.fetchNextPage()}>
+                    {lines.isFetchingNextPage ? 'Loading…' : 'Show older lines'}
+                  </Button>
+                </>
+              ) : undefined
+            }
           >
             <NativeSelect
               value={entryId}
