@@ -16989,6 +16989,12 @@ export interface components {
             previousSecretExpiresAt: string | null;
             lastEventAt: string | null;
             eventCount: number;
+            /** @description What the events received so far say is missing from the provider’s webhook settings, and what it costs */
+            setupWarnings: {
+                /** @enum {string} */
+                code: "lemonsqueezy_subscription_events_missing" | "stripe_invoice_payment_events_missing";
+                message: string;
+            }[];
             createdAt: string;
         };
         /** @enum {string} */

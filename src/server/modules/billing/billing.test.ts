@@ -86,6 +86,34 @@ describe('billing endpoints', () => {
     expect((await deliver(t.app, 'paddle', endpoint.id, body('evt_rot_stale'), 'pdl_ntfset_new_secret_2')).status).toBe(400);
   });
 
+  it('warns when the events received show a webhook setting missing, until the missing events arrive', async () => {
+    const warnings = async (id: string) => ((await call(t, 'GET', `/api/v1/billing-endpoints/${id}`, vendor.as)).body.setupWarnings as { code: string }[]).map((w) => w.code);
+    // Lemon Squeezy: subscription payments but no subscription events (each first payment would count twice).
+    const ls = await createEndpoint(vendor.as, { provider: 'lemonsqueezy' });
+    const lsEvent = (eventName: string, type: string, id: string, attributes: Record<string, unknown>) =>
+      JSON.stringify({ meta: { event_name: eventName }, data: { type, id, attributes: { store_id: 1, customer_id: 7, currency: 'USD', user_email: 'sub@example.com', created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z', ...attributes } } });
+    expect(await warnings(ls.endpoint.id)).toEqual([]);
+    await deliver(t.app, 'lemonsqueezy', ls.endpoint.id, lsEvent('order_created', 'orders', '501', { total: 4900, status: 'paid' }), ls.signingSecret);
+    expect(await warnings(ls.endpoint.id)).toEqual([]); // one-time orders need no subscription events
+    await deliver(t.app, 'lemonsqueezy', ls.endpoint.id, lsEvent('subscription_payment_success', 'subscription-invoices', '601', { subscription_id: 9, billing_reason: 'initial', total: 4900, status: 'paid', refunded: false }), ls.signingSecret);
+    expect(await warnings(ls.endpoint.id)).toEqual(['lemonsqueezy_subscription_events_missing']);
+    await deliver(t.app, 'lemonsqueezy', ls.endpoint.id, lsEvent('subscription_created', 'subscriptions', '9', { order_id: 501, status: 'active' }), ls.signingSecret);
+    expect(await warnings(ls.endpoint.id)).toEqual([]);
+
+    // Stripe 2025-03-31+: invoices without a charge, but no invoice_payment.paid (their refunds could not find the sale).
+    const stripe = await createEndpoint(vendor.as, { provider: 'stripe', signingSecret: 'whsec_setup_warnings' });
+    await deliver(t.app, 'stripe', stripe.endpoint.id, stripeEvent('invoice.paid', { id: 'in_old_shape', charge: 'ch_old', currency: 'usd', amount_paid: 100 }), 'whsec_setup_warnings');
+    expect(await warnings(stripe.endpoint.id)).toEqual([]);
+    await deliver(t.app, 'stripe', stripe.endpoint.id, stripeEvent('invoice.paid', { id: 'in_basil', currency: 'usd', amount_paid: 100, payments: { data: [] } }), 'whsec_setup_warnings');
+    expect(await warnings(stripe.endpoint.id)).toEqual(['stripe_invoice_payment_events_missing']);
+    // The list shows it too, and another workspace sees none of it.
+    const listed = (await call(t, 'GET', '/api/v1/billing-endpoints', vendor.as)).body.data.find((e: { id: string }) => e.id === stripe.endpoint.id);
+    expect(listed.setupWarnings[0].message).toContain('invoice_payment.paid');
+    expect((await call(t, 'GET', `/api/v1/billing-endpoints/${stripe.endpoint.id}`, other.as)).status).toBe(404);
+    await deliver(t.app, 'stripe', stripe.endpoint.id, stripeEvent('invoice_payment.paid', { id: 'inpay_1', object: 'invoice_payment', invoice: 'in_basil', status: 'paid', payment: { type: 'payment_intent', payment_intent: 'pi_basil' } }), 'whsec_setup_warnings');
+    expect(await warnings(stripe.endpoint.id)).toEqual([]);
+  });
+
   it('disables, updates and deletes (only without events)', async () => {
     const { endpoint } = await createEndpoint(vendor.as, { provider: 'stripe', signingSecret: 'whsec_disable_me' });
     const patched = await call(t, 'PATCH', `/api/v1/billing-endpoints/${endpoint.id}`, { ...vendor.as, body: { name: 'Old Stripe', status: 'disabled' } });

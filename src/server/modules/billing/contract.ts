@@ -29,6 +29,14 @@ export const ZBillingEndpoint = z
     previousSecretExpiresAt: z.string().nullable().openapi({ description: 'After a rotation the previous secret still verifies until then' }),
     lastEventAt: z.string().nullable(),
     eventCount: z.number().int(),
+    setupWarnings: z
+      .array(
+        z.object({
+          code: z.enum(['lemonsqueezy_subscription_events_missing', 'stripe_invoice_payment_events_missing']),
+          message: z.string(),
+        }),
+      )
+      .openapi({ description: 'What the events received so far say is missing from the provider’s webhook settings, and what it costs' }),
     createdAt: z.string(),
   })
   .openapi('BillingEndpoint');

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, count, desc, eq, inArray, lt, max } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, lt, max, sql } from 'drizzle-orm';
 import { audit, diff } from '../../platform/audit.ts';
 import type { Config } from '../../platform/config.ts';
 import type { TxContext, WorkspaceContext } from '../../platform/context.ts';
@@ -58,6 +58,43 @@ async function assertProgram(db: Executor, workspaceId: string, programId: strin
   if (!row) throw invalid('programId', 'is not a program of this workspace');
 }
 
+/**
+ * What an endpoint's events tell about the provider's webhook settings (aggregated with the
+ * endpoint's event count). A Lemon Squeezy subscription's first payment arrives as `order_created`
+ * and as the `initial` `subscription_payment_success`, and only a `subscription_*` event names the
+ * order of a subscription (lemonsqueezy-first-payment.ts): without them, each such payment is
+ * recorded twice. A Stripe account on API 2025-03-31 or later sends invoices without `charge`;
+ * without `invoice_payment.paid` their refunds and disputes cannot find the sale (stripe-links.ts).
+ */
+const SETUP_SIGNALS = {
+  lsSubscriptionPayments: sql<boolean>`bool_or(${billingEvent.provider} = 'lemonsqueezy' and ${billingEvent.type} = 'subscription_payment_success')`,
+  lsSubscriptionEvents: sql<boolean>`bool_or(${billingEvent.provider} = 'lemonsqueezy' and ${billingEvent.type} like 'subscription\_%' and ${billingEvent.type} not like 'subscription\_payment\_%')`,
+  stripeInvoicesWithoutCharge: sql<boolean>`bool_or(${billingEvent.provider} = 'stripe' and ${billingEvent.type} in ('invoice.paid', 'invoice.payment_succeeded')
+    and jsonb_typeof(${billingEvent.payload}->'data'->'object') = 'object' and (${billingEvent.payload}->'data'->'object'->'charge') is null)`,
+  stripeInvoicePayments: sql<boolean>`bool_or(${billingEvent.provider} = 'stripe' and ${billingEvent.type} = 'invoice_payment.paid')`,
+};
+
+type SetupWarning = { code: 'lemonsqueezy_subscription_events_missing' | 'stripe_invoice_payment_events_missing'; message: string };
+
+function setupWarnings(s: { lsSubscriptionPayments: boolean | null; lsSubscriptionEvents: boolean | null; stripeInvoicesWithoutCharge: boolean | null; stripeInvoicePayments: boolean | null }): SetupWarning[] {
+  const out: SetupWarning[] = [];
+  if (s.lsSubscriptionPayments && !s.lsSubscriptionEvents) {
+    out.push({
+      code: 'lemonsqueezy_subscription_events_missing',
+      message:
+        'Lemon Squeezy sends subscription payments here but no subscription events. A subscription’s first payment arrives both as an order and as an invoice, and only subscription_created says they are one payment: until it is enabled, each first payment is counted twice. Enable subscription_created and subscription_updated for this webhook; first payments recorded twice are then undone as their subscriptions’ events arrive.',
+    });
+  }
+  if (s.stripeInvoicesWithoutCharge && !s.stripeInvoicePayments) {
+    out.push({
+      code: 'stripe_invoice_payment_events_missing',
+      message:
+        'Stripe sends invoices without a charge here (API version 2025-03-31 or later) but no invoice_payment.paid events. Refunds and disputes of those invoices cannot find the sale they reverse and wait unattributed: enable invoice_payment.paid for this webhook; waiting refunds then find their sale.',
+    });
+  }
+  return out;
+}
+
 async function endpointViews(db: Executor, publicUrl: string, workspaceId: string, ids?: string[]) {
   const rows = await db
     .select({ e: billingEndpoint, programName: program.name })
@@ -67,11 +104,16 @@ async function endpointViews(db: Executor, publicUrl: string, workspaceId: strin
     .orderBy(billingEndpoint.createdAt, billingEndpoint.id);
   if (rows.length === 0) return [];
   const counts = await db
-    .select({ endpointId: billingEvent.endpointId, n: count(), last: max(billingEvent.receivedAt) })
+    .select({
+      endpointId: billingEvent.endpointId,
+      n: count(),
+      last: max(billingEvent.receivedAt),
+      ...SETUP_SIGNALS,
+    })
     .from(billingEvent)
     .where(and(eq(billingEvent.workspaceId, workspaceId), inArray(billingEvent.endpointId, rows.map((r) => r.e.id))))
     .groupBy(billingEvent.endpointId);
-  const byId = new Map(counts.map((c) => [c.endpointId, { n: Number(c.n), last: c.last }]));
+  const byId = new Map(counts.map((c) => [c.endpointId, { n: Number(c.n), last: c.last, warnings: setupWarnings(c) }]));
   return rows.map(({ e, programName }) => ({
     id: e.id,
     provider: e.provider as Provider,
@@ -85,6 +127,7 @@ async function endpointViews(db: Executor, publicUrl: string, workspaceId: strin
     previousSecretExpiresAt: e.previousSecretExpiresAt && e.previousSecretExpiresAt > new Date() ? e.previousSecretExpiresAt.toISOString() : null,
     lastEventAt: byId.get(e.id)?.last?.toISOString() ?? null,
     eventCount: byId.get(e.id)?.n ?? 0,
+    setupWarnings: byId.get(e.id)?.warnings ?? [],
     createdAt: e.createdAt.toISOString(),
   }));
 }

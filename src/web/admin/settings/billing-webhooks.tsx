@@ -16,6 +16,7 @@ import { Dialog, DialogClose, DialogContent, DialogFooter } from '../../ui/dialo
 import { EmptyState } from '../../ui/empty-state';
 import { FormField } from '../../ui/form-field';
 import { formatDateTime, formatRelative } from '../../ui/format';
+import { InlineAlert } from '../../ui/inline-alert';
 import { Input } from '../../ui/input';
 import { MoneyValue } from '../../ui/money';
 import { PageHeader } from '../../ui/page-header';
@@ -50,7 +51,7 @@ const SETUP: Record<Provider, { where: string; events: string[]; secret: string 
   },
   lemonsqueezy: {
     where: 'Lemon Squeezy › Settings › Webhooks (the + button)',
-    events: ['order_created', 'order_refunded', 'subscription_created', 'subscription_payment_success', 'subscription_payment_refunded'],
+    events: ['order_created', 'order_refunded', 'subscription_created', 'subscription_updated', 'subscription_payment_success', 'subscription_payment_refunded'],
     secret: 'Leave it empty and OpenPRM generates one; paste it into the “Signing secret” field of the webhook.',
   },
 };
@@ -58,6 +59,7 @@ const SETUP: Record<Provider, { where: string; events: string[]; secret: string 
 /** Events only some setups need, with when. */
 const EVENT_NOTES: Record<string, string> = {
   'transfer.reversed': 'when partners are paid with Stripe Connect: a reversed payout is owed again (docs/payouts.md)',
+  subscription_updated: 'links subscriptions created before subscription_created was enabled, when they change',
 };
 
 const STATUS_TONE: Record<EventStatus, BadgeTone> = { applied: 'success', unattributed: 'warning', ignored: 'muted', failed: 'danger' };
@@ -192,7 +194,7 @@ function EndpointCard({ endpoint, onRotate }: { endpoint: Endpoint; onRotate: ()
         description={
           endpoint.lastEventAt ? (
             <span title={formatDateTime(endpoint.lastEventAt)}>
-              {endpoint.eventCount.toLocaleString()} events · last {formatRelative(endpoint.lastEventAt)}
+              {endpoint.eventCount.toLocaleString()} {endpoint.eventCount === 1 ? 'event' : 'events'} · last {formatRelative(endpoint.lastEventAt)}
             </span>
           ) : (
             'No event received yet'
@@ -216,6 +218,13 @@ function EndpointCard({ endpoint, onRotate }: { endpoint: Endpoint; onRotate: ()
         }
       />
       <CardBody className="grid gap-4 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+        {endpoint.setupWarnings.length > 0 ? (
+          <div className="grid gap-2 lg:col-span-2">
+            {endpoint.setupWarnings.map((w) => (
+              <InlineAlert key={w.code} tone="warning" message={w.message} />
+            ))}
+          </div>
+        ) : null}
         <div className="grid gap-3">
           <div className="grid gap-1.5">
             <span className="text-xs font-medium tracking-wide text-slate-500 uppercase">Webhook URL</span>
