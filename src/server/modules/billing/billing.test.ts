@@ -95,6 +95,8 @@ describe('billing endpoints', () => {
     expect(await warnings(ls.endpoint.id)).toEqual([]);
     await deliver(t.app, 'lemonsqueezy', ls.endpoint.id, lsEvent('order_created', 'orders', '501', { total: 4900, status: 'paid' }), ls.signingSecret);
     expect(await warnings(ls.endpoint.id)).toEqual([]); // one-time orders need no subscription events
+    await deliver(t.app, 'lemonsqueezy', ls.endpoint.id, lsEvent('subscription_payment_success', 'subscription-invoices', '600', { subscription_id: 8, billing_reason: 'renewal', total: 4900, status: 'paid', refunded: false }), ls.signingSecret);
+    expect(await warnings(ls.endpoint.id)).toEqual([]); // nor do renewals (no order is sent with them)
     await deliver(t.app, 'lemonsqueezy', ls.endpoint.id, lsEvent('subscription_payment_success', 'subscription-invoices', '601', { subscription_id: 9, billing_reason: 'initial', total: 4900, status: 'paid', refunded: false }), ls.signingSecret);
     expect(await warnings(ls.endpoint.id)).toEqual(['lemonsqueezy_subscription_events_missing']);
     await deliver(t.app, 'lemonsqueezy', ls.endpoint.id, lsEvent('subscription_created', 'subscriptions', '9', { order_id: 501, status: 'active' }), ls.signingSecret);

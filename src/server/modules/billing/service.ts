@@ -59,30 +59,35 @@ async function assertProgram(db: Executor, workspaceId: string, programId: strin
 }
 
 /**
- * What an endpoint's events tell about the provider's webhook settings (aggregated with the
- * endpoint's event count). A Lemon Squeezy subscription's first payment arrives as `order_created`
- * and as the `initial` `subscription_payment_success`, and only a `subscription_*` event names the
- * order of a subscription (lemonsqueezy-first-payment.ts): without them, each such payment is
- * recorded twice. A Stripe account on API 2025-03-31 or later sends invoices without `charge`;
- * without `invoice_payment.paid` their refunds and disputes cannot find the sale (stripe-links.ts).
+ * What an endpoint's recent events (30 days) tell about the provider's webhook settings
+ * (aggregated with the endpoint's event count; the conditions are only evaluated for recent rows,
+ * so old payloads are not read). A Lemon Squeezy subscription's first payment arrives as
+ * `order_created` and as the `initial` `subscription_payment_success`, and only a
+ * `subscription_*` event names the order of a subscription (lemonsqueezy-first-payment.ts):
+ * without them, each such payment is recorded twice. A Stripe account on API 2025-03-31 or later
+ * sends invoices without `charge`; without `invoice_payment.paid` their refunds and disputes
+ * cannot find the sale (stripe-links.ts). Both events arrive together when enabled, so a window
+ * with the one and not the other means the other is not enabled.
  */
+const RECENT = sql`${billingEvent.receivedAt} > now() - interval '30 days'`;
 const SETUP_SIGNALS = {
-  lsSubscriptionPayments: sql<boolean>`bool_or(${billingEvent.provider} = 'lemonsqueezy' and ${billingEvent.type} = 'subscription_payment_success')`,
-  lsSubscriptionEvents: sql<boolean>`bool_or(${billingEvent.provider} = 'lemonsqueezy' and ${billingEvent.type} like 'subscription\_%' and ${billingEvent.type} not like 'subscription\_payment\_%')`,
+  lsInitialPayments: sql<boolean>`bool_or(${billingEvent.provider} = 'lemonsqueezy' and ${billingEvent.type} = 'subscription_payment_success'
+    and ${billingEvent.payload}->'data'->'attributes'->>'billing_reason' = 'initial') filter (where ${RECENT})`,
+  lsSubscriptionEvents: sql<boolean>`bool_or(${billingEvent.provider} = 'lemonsqueezy' and ${billingEvent.type} like 'subscription\\_%' and ${billingEvent.type} not like 'subscription\\_payment\\_%') filter (where ${RECENT})`,
   stripeInvoicesWithoutCharge: sql<boolean>`bool_or(${billingEvent.provider} = 'stripe' and ${billingEvent.type} in ('invoice.paid', 'invoice.payment_succeeded')
-    and jsonb_typeof(${billingEvent.payload}->'data'->'object') = 'object' and (${billingEvent.payload}->'data'->'object'->'charge') is null)`,
-  stripeInvoicePayments: sql<boolean>`bool_or(${billingEvent.provider} = 'stripe' and ${billingEvent.type} = 'invoice_payment.paid')`,
+    and jsonb_typeof(${billingEvent.payload}->'data'->'object') = 'object' and (${billingEvent.payload}->'data'->'object'->'charge') is null) filter (where ${RECENT})`,
+  stripeInvoicePayments: sql<boolean>`bool_or(${billingEvent.provider} = 'stripe' and ${billingEvent.type} = 'invoice_payment.paid') filter (where ${RECENT})`,
 };
 
 type SetupWarning = { code: 'lemonsqueezy_subscription_events_missing' | 'stripe_invoice_payment_events_missing'; message: string };
 
-function setupWarnings(s: { lsSubscriptionPayments: boolean | null; lsSubscriptionEvents: boolean | null; stripeInvoicesWithoutCharge: boolean | null; stripeInvoicePayments: boolean | null }): SetupWarning[] {
+function setupWarnings(s: { lsInitialPayments: boolean | null; lsSubscriptionEvents: boolean | null; stripeInvoicesWithoutCharge: boolean | null; stripeInvoicePayments: boolean | null }): SetupWarning[] {
   const out: SetupWarning[] = [];
-  if (s.lsSubscriptionPayments && !s.lsSubscriptionEvents) {
+  if (s.lsInitialPayments && !s.lsSubscriptionEvents) {
     out.push({
       code: 'lemonsqueezy_subscription_events_missing',
       message:
-        'Lemon Squeezy sends subscription payments here but no subscription events. A subscription’s first payment arrives both as an order and as an invoice, and only subscription_created says they are one payment: until it is enabled, each first payment is counted twice. Enable subscription_created and subscription_updated for this webhook; first payments recorded twice are then undone as their subscriptions’ events arrive.',
+        'Lemon Squeezy sends new subscriptions’ first payments here but no subscription events. A subscription’s first payment arrives both as an order and as an invoice, and only subscription_created says they are one payment: until it is enabled, each first payment is counted twice. Enable subscription_created and subscription_updated for this webhook; first payments recorded twice are then undone as their subscriptions’ events arrive.',
     });
   }
   if (s.stripeInvoicesWithoutCharge && !s.stripeInvoicePayments) {
