@@ -11,7 +11,7 @@ import { cleanEnv, freePort, type Spawned, spawnLogged, stopProcess, waitFor200 
 const PARTNERS = 10_000;
 const PATH = '/api/v1/partners?limit=50';
 
-/** Runs a server in its own process, so autocannon (in this process) does not share its event loop. */
+/** Runs a server in its own process, so the load generator (autocannon runs in this process) does not share its event loop. */
 async function withServer<T>(args: string[], env: Record<string, string>, logFile: string, fn: (base: string) => Promise<T>): Promise<T> {
   const port = await freePort();
   const server: Spawned = spawnLogged(process.execPath, args, { env: cleanEnv({ ...env, PORT: String(port) }), logFile });
@@ -25,7 +25,7 @@ async function withServer<T>(args: string[], env: Record<string, string>, logFil
 }
 
 const summary = (r: LoadResult) =>
-  `${Math.round(r.rps).toLocaleString('en-US')} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms (autocannon ${r.autocannonP99} ms), ${r.requests.toLocaleString('en-US')} requests`;
+  `${Math.round(r.rps).toLocaleString('en-US')} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${r.requests.toLocaleString('en-US')} requests (${r.generator})`;
 
 export const partnersApi: Scenario<'p99' | 'rps'> = {
   id: 'partners-api',
@@ -65,7 +65,7 @@ export const partnersApi: Scenario<'p99' | 'rps'> = {
       log('baseline: bare node:http serving the same page');
       const bare = await withServer(['bench/servers/bare-json.mjs'], { BODY_FILE: bodyFile }, path.join(dir, 'bare.log'), (base) => loadTest(base + PATH));
 
-      const setup = `${PARTNERS.toLocaleString('en-US')} partners seeded in ${(seedMs / 1000).toFixed(1)} s; ${openprm.bytes.toLocaleString('en-US')}-byte page; ${LOAD.connections} connections, ${LOAD.durationS} s after ${LOAD.warmupS} s warm-up; server in a child process, autocannon and PostgreSQL on the same ${os.cpus().length} CPUs`;
+      const setup = `${PARTNERS.toLocaleString('en-US')} partners seeded in ${(seedMs / 1000).toFixed(1)} s; ${openprm.bytes.toLocaleString('en-US')}-byte page; ${LOAD.connections} connections, ${LOAD.durationS} s after ${LOAD.warmupS} s warm-up; server in a child process, load from ${openprm.generator}; server, load generator and PostgreSQL on the same ${os.cpus().length} CPUs`;
       return {
         p99: { value: openprm.p99, baseline: bare.p99, notes: `OpenPRM ${summary(openprm)}; bare ${summary(bare)}` },
         rps: { value: openprm.rps, baseline: bare.rps, notes: setup },

@@ -187,7 +187,8 @@ export const redirect: Scenario<'rps' | 'ratio' | 'p99' | 'p99AtRate' | 'lost'> 
       const recorded = after.rows - before.rows;
       const lost = sent - recorded;
 
-      const generator = (await wrkAvailable()) ? 'wrk (one thread)' : 'autocannon in the bench process (install wrk for a load generator that does not saturate first)';
+      const usingWrk = await wrkAvailable();
+      const generator = usingWrk ? 'wrk (one thread)' : 'autocannon in the bench process (install wrk for a load generator that does not saturate first)';
       const notes = `OpenPRM ${summary(openprm)}; bare ${summary(bare)}; the load run's ${openprm.requests.toLocaleString('en-US')} answers left ${afterLoad.rows.toLocaleString('en-US')} click rows (warm-up included); load from ${generator}; server, load generator and PostgreSQL on the same ${os.cpus().length} CPUs`;
       return {
         rps: { value: openprm.rps, baseline: bare.rps, notes },
@@ -200,7 +201,9 @@ export const redirect: Scenario<'rps' | 'ratio' | 'p99' | 'p99AtRate' | 'lost'> 
         p99AtRate: {
           value: openprmAtRate.p99,
           baseline: bareAtRate.p99,
-          notes: `${CONNECTIONS} connections, each pausing ${Math.round((CONNECTIONS * 1000) / FIXED_RATE)} ms between requests: OpenPRM ${summary(openprmAtRate)}; bare ${summary(bareAtRate)} (with autocannon instead of wrk: paced at ${FIXED_RATE.toLocaleString('en-US')} req/s overall, corrected for coordinated omission)`,
+          notes: usingWrk
+            ? `${CONNECTIONS} connections, each pausing ${Math.round((CONNECTIONS * 1000) / FIXED_RATE)} ms between requests (wrk): OpenPRM ${summary(openprmAtRate)}; bare ${summary(bareAtRate)}`
+            : `${CONNECTIONS} connections paced at ${FIXED_RATE.toLocaleString('en-US')} req/s overall (autocannon, corrected for coordinated omission): OpenPRM ${summary(openprmAtRate)}; bare ${summary(bareAtRate)}`,
         },
         lost: { value: lost, baseline: sent, notes: `${sent.toLocaleString('en-US')} redirects answered, ${recorded.toLocaleString('en-US')} click rows after SIGTERM (graceful stop flushes the buffer)` },
       };

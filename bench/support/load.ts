@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { wrkAvailable, wrkLoad } from './wrk.ts';
 
 export const LOAD = { connections: 10, durationS: 10, warmupS: 2 } as const;
 
@@ -8,8 +9,8 @@ export interface LoadResult {
   rps: number;
   p50: number;
   p99: number;
-  /** autocannon's own p99 (whole milliseconds), kept as a cross-check. */
-  autocannonP99: number;
+  /** Which load generator measured it (wrk when installed: it saturates far later than autocannon in this process). */
+  generator: 'wrk' | 'autocannon';
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -17,11 +18,19 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 /**
- * Loads `url` with autocannon (a warm-up run, then the measured run). Percentiles come from
- * each response's own timing, because autocannon's histogram rounds to whole milliseconds,
- * too coarse for a bare server. Any non-2xx answer or connection error fails the measurement.
+ * Loads `url` (a warm-up run, then the measured run) at LOAD.connections. With wrk (Debian's
+ * `wrk`, see wrk.ts) when it is on the PATH: its own percentiles, and any answer of 400 or more or
+ * socket error fails the measurement. Otherwise autocannon in this process: percentiles from each
+ * response's own timing (autocannon's histogram rounds to whole milliseconds, too coarse for a
+ * bare server), and any non-2xx answer or connection error fails the measurement.
  */
 export async function loadTest(url: string, headers: Record<string, string> = {}): Promise<LoadResult> {
+  if (await wrkAvailable()) {
+    await wrkLoad(url, { connections: LOAD.connections, durationS: LOAD.warmupS, headers });
+    const r = await wrkLoad(url, { connections: LOAD.connections, durationS: LOAD.durationS, headers });
+    if (r.errors > 0) throw new Error(`${url}: ${r.errors} errors (status ≥ 400 or socket errors) under load`);
+    return { requests: r.requests, rps: r.rps, p50: r.p50, p99: r.p99, generator: 'wrk' };
+  }
   const times: number[] = [];
   const instance = autocannon({
     url,
@@ -38,11 +47,5 @@ export async function loadTest(url: string, headers: Record<string, string> = {}
     throw new Error(`${url}: ${result.non2xx} non-2xx responses and ${result.errors} errors (${result.timeouts} timeouts) under load`);
   }
   const sorted = Float64Array.from(times).sort();
-  return {
-    requests: sorted.length,
-    rps: result.requests.average,
-    p50: percentile(sorted, 50),
-    p99: percentile(sorted, 99),
-    autocannonP99: result.latency.p99,
-  };
+  return { requests: sorted.length, rps: result.requests.average, p50: percentile(sorted, 50), p99: percentile(sorted, 99), generator: 'autocannon' };
 }
