@@ -279,6 +279,14 @@ describe(`checkConflicts (${testDatabaseKind()})`, () => {
     expect(nearThreshold).toBeGreaterThan(30);
   });
 
+  it('keeps no GIN pending list on the claimed-name indexes (every search would read it whole)', async () => {
+    const result = (await t.services.db.execute(sql`
+      select c.relname, array_to_string(c.reloptions, ',') as options from pg_class c
+      where c.relname like 'account_claimed_name_trgm_%' order by c.relname`)) as unknown as { rows: { relname: string; options: string | null }[] };
+    expect(result.rows.map((r) => r.relname)).toEqual(NAME_SIZE_CLASSES.map((c) => `account_claimed_name_trgm_${c[0]}_idx`).sort());
+    for (const r of result.rows) expect(r.options, r.relname).toContain('fastupdate=false');
+  });
+
   it("never sees another workspace's accounts", async () => {
     const foreign = await addAccount(otherWs, 'Foreign Target', 'foreign.example', otherWsPartner);
     await addRegistration({ workspaceId: otherWs, programId: otherProgramId, partnerId: otherWsPartner, accountId: foreign, status: 'submitted' });
