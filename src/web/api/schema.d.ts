@@ -16989,18 +16989,19 @@ export interface components {
             previousSecretExpiresAt: string | null;
             lastEventAt: string | null;
             eventCount: number;
-            /** @description What the events received so far say is missing from the provider’s webhook settings, and what it costs */
-            setupWarnings: {
-                /** @enum {string} */
-                code: "lemonsqueezy_subscription_events_missing" | "stripe_invoice_payment_events_missing";
-                message: string;
-            }[];
+            /** @description What the events of the last 30 days say is missing from the provider’s webhook settings, and what it costs */
+            setupWarnings: components["schemas"]["BillingSetupWarning"][];
             createdAt: string;
         };
         /** @enum {string} */
         BillingProvider: "stripe" | "paddle" | "lemonsqueezy";
         /** @enum {string} */
         BillingEndpointStatus: "active" | "disabled";
+        BillingSetupWarning: {
+            /** @enum {string} */
+            code: "lemonsqueezy_subscription_events_missing" | "stripe_invoice_payment_events_missing";
+            message: string;
+        };
         BillingEndpointWithSecret: {
             endpoint: components["schemas"]["BillingEndpoint"];
             /** @description Shown this once; afterwards only `secretHint` */

@@ -15,6 +15,14 @@ const ZSecret = z
   .max(200, 'must be at most 200 characters')
   .regex(/^\S+$/, 'must not contain spaces');
 
+export const ZBillingSetupWarning = z
+  .object({
+    code: z.enum(['lemonsqueezy_subscription_events_missing', 'stripe_invoice_payment_events_missing']),
+    message: z.string(),
+  })
+  .openapi('BillingSetupWarning');
+export type BillingSetupWarning = z.infer<typeof ZBillingSetupWarning>;
+
 export const ZBillingEndpoint = z
   .object({
     id: z.string(),
@@ -30,13 +38,8 @@ export const ZBillingEndpoint = z
     lastEventAt: z.string().nullable(),
     eventCount: z.number().int(),
     setupWarnings: z
-      .array(
-        z.object({
-          code: z.enum(['lemonsqueezy_subscription_events_missing', 'stripe_invoice_payment_events_missing']),
-          message: z.string(),
-        }),
-      )
-      .openapi({ description: 'What the events received so far say is missing from the provider’s webhook settings, and what it costs' }),
+      .array(ZBillingSetupWarning)
+      .openapi({ description: 'What the events of the last 30 days say is missing from the provider’s webhook settings, and what it costs' }),
     createdAt: z.string(),
   })
   .openapi('BillingEndpoint');

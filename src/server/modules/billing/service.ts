@@ -13,7 +13,7 @@ import { toPage } from '../../platform/pagination.ts';
 import { applyTransferReversal } from '../payouts/reversals.ts';
 import { program } from '../programs/schema.ts';
 import { recordConversion } from '../tracking/conversions.ts';
-import type { BillingEventQuery, CreateBillingEndpointRequest, RotateSecretRequest, UpdateBillingEndpointRequest } from './contract.ts';
+import type { BillingEventQuery, BillingSetupWarning, CreateBillingEndpointRequest, RotateSecretRequest, UpdateBillingEndpointRequest } from './contract.ts';
 import { applyLemonSqueezy, type LsqOutcome, lockLemonSqueezy } from './lemonsqueezy-first-payment.ts';
 import { recordCumulativeRefund } from './cumulative-refunds.ts';
 import { type BillingConversion, MalformedEvent, type NormalizedEvent, normalize, normalizedToJson } from './normalize.ts';
@@ -79,10 +79,8 @@ const SETUP_SIGNALS = {
   stripeInvoicePayments: sql<boolean>`bool_or(${billingEvent.provider} = 'stripe' and ${billingEvent.type} = 'invoice_payment.paid') filter (where ${RECENT})`,
 };
 
-type SetupWarning = { code: 'lemonsqueezy_subscription_events_missing' | 'stripe_invoice_payment_events_missing'; message: string };
-
-function setupWarnings(s: { lsInitialPayments: boolean | null; lsSubscriptionEvents: boolean | null; stripeInvoicesWithoutCharge: boolean | null; stripeInvoicePayments: boolean | null }): SetupWarning[] {
-  const out: SetupWarning[] = [];
+function setupWarnings(s: { lsInitialPayments: boolean | null; lsSubscriptionEvents: boolean | null; stripeInvoicesWithoutCharge: boolean | null; stripeInvoicePayments: boolean | null }): BillingSetupWarning[] {
+  const out: BillingSetupWarning[] = [];
   if (s.lsInitialPayments && !s.lsSubscriptionEvents) {
     out.push({
       code: 'lemonsqueezy_subscription_events_missing',
