@@ -142,38 +142,31 @@ export function statementDisputeAnsweredEmail(input: {
   adjustment: string | null;
   url: string;
 }) {
-  const subject = `Your dispute of statement ${input.statement} was ${input.outcome === 'resolved' ? 'resolved' : 'answered'}`;
+  return payoutPeopleEmail(input, `Your dispute of statement ${input.statement} was ${input.outcome === 'resolved' ? 'resolved' : 'answered'}`, [
+    `${input.vendorName}'s finance team answered your dispute of statement ${input.statement}: ${input.resolution}`,
+    ...(input.adjustment ? [`${input.adjustment} is added to your next payout.`] : []),
+  ]);
+}
+
+/** An email to a partner's payout people (admins and finance users): greeting, the paragraphs, a link to their payouts. */
+function payoutPeopleEmail(to: { recipientName: string; vendorName: string; url: string }, subject: string, paragraphs: string[]) {
   return {
     subject,
     ...renderEmail({
       heading: subject,
-      paragraphs: [
-        `Hi ${input.recipientName},`,
-        `${input.vendorName}'s finance team answered your dispute of statement ${input.statement}: ${input.resolution}`,
-        ...(input.adjustment ? [`${input.adjustment} is added to your next payout.`] : []),
-      ],
-      action: { label: 'Open your payouts', url: input.url },
-      footer: `You receive this because you manage payouts with ${input.vendorName}.`,
+      paragraphs: [`Hi ${to.recipientName},`, ...paragraphs],
+      action: { label: 'Open your payouts', url: to.url },
+      footer: `You receive this because you manage payouts with ${to.vendorName}.`,
     }),
   };
 }
 
 /** To a partner's payout people: a payment to them was returned to the vendor (a Stripe transfer reversal); it is owed again. */
 export function payoutReversedEmail(input: { recipientName: string; vendorName: string; statement: string; reversed: string; full: boolean; url: string }) {
-  const subject = `${input.full ? 'The payment' : 'Part of the payment'} for statement ${input.statement} was returned`;
-  return {
-    subject,
-    ...renderEmail({
-      heading: subject,
-      paragraphs: [
-        `Hi ${input.recipientName},`,
-        `${input.reversed} of the payment for statement ${input.statement} was returned to ${input.vendorName}, so it did not stay with you.`,
-        `It is owed to you again and goes out with your next payout. Nothing else is needed from you unless your payout method changed.`,
-      ],
-      action: { label: 'Open your payouts', url: input.url },
-      footer: `You receive this because you manage payouts with ${input.vendorName}.`,
-    }),
-  };
+  return payoutPeopleEmail(input, `${input.full ? 'The payment' : 'Part of the payment'} for statement ${input.statement} was returned`, [
+    `${input.reversed} of the payment for statement ${input.statement} was returned to ${input.vendorName}, so it did not stay with you.`,
+    `It is owed to you again and goes out with your next payout. Nothing else is needed from you unless your payout method changed.`,
+  ]);
 }
 
 export function statementDisputeOpenedEmail(input: {
