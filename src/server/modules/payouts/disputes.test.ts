@@ -96,6 +96,11 @@ describe('statement disputes', () => {
     const page = await call(t, 'GET', `/api/v1/portal/payouts/${payoutId}/lines?limit=1`, { cookie: alpha.cookie });
     expect(page.body.data).toHaveLength(1);
     expect(page.body.nextCursor).toBeTruthy();
+    // "Show older lines" in the dispute dialog: the next page is the other line, and the last page ends.
+    const older = await call(t, 'GET', `/api/v1/portal/payouts/${payoutId}/lines?limit=1&cursor=${encodeURIComponent(page.body.nextCursor)}`, { cookie: alpha.cookie });
+    expect(older.status).toBe(200);
+    expect([...page.body.data, ...older.body.data].map((l: { id: string }) => l.id).sort()).toEqual(lines.body.data.map((l: { id: string }) => l.id).sort());
+    expect(older.body.nextCursor).toBeNull();
     expect((await call(t, 'GET', `/api/v1/portal/payouts/${payoutId}/lines?limit=0`, { cookie: alpha.cookie })).status).toBe(422);
     expect((await call(t, 'GET', `/api/v1/portal/payouts/${payoutId}/lines`, { cookie: beta.cookie })).status).toBe(404);
     expect((await call(t, 'GET', '/api/v1/portal/payouts/pay_01JZZZZZZZZZZZZZZZZZZZZZZZ/lines', { cookie: alpha.cookie })).status).toBe(404);
