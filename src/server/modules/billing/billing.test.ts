@@ -246,6 +246,13 @@ describe('receiving webhooks', () => {
     await t.services.db.execute(sql`update conversion set details = details - 'refundedTotal' - 'refundedBefore' where workspace_id = ${vendor.workspaceId} and external_ref = 'ch_cum_d'`);
     await deliver(t.app, 'stripe', stripeId, refundEvent('ch_cum_d', 'evt_cum_d2', 4000), 'whsec_receiving');
     expect(await refunded('ch_cum_d')).toBe(4000n);
+
+    // Another workspace's refunds of a charge with the same id cover nothing here.
+    const foreign = await call(t, 'POST', '/api/v1/billing-endpoints', { ...other.as, body: { provider: 'stripe', signingSecret: 'whsec_other_refunds' } });
+    expect(foreign.status).toBe(201);
+    await deliver(t.app, 'stripe', foreign.body.endpoint.id, refundEvent('ch_cum_f', 'evt_cum_f_other', 4000, 0), 'whsec_other_refunds');
+    await deliver(t.app, 'stripe', stripeId, refundEvent('ch_cum_f', 'evt_cum_f1', 1000), 'whsec_receiving');
+    expect(await refunded('ch_cum_f')).toBe(1000n);
   });
 
   it('an unknown customer becomes an unattributed conversion, visible in the events list', async () => {
